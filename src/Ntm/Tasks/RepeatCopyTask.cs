@@ -1,0 +1,166 @@
+using Ntm.Numerics;
+
+namespace Ntm.Tasks;
+
+/// <summary>
+/// The repeat copy task (paper, section 4.2): a sequence of random binary vectors, then a repeat
+/// count; the machine must output the sequence that many times and then an end marker.
+/// <para>
+/// Input width is <c>Bits + 2</c>: channels <c>[0, Bits)</c> carry the vectors, channel
+/// <c>Bits</c> is the delimiter (start-of-repeat marker) and channel <c>Bits + 1</c> carries the
+/// normalised repeat count. Output width is <c>Bits + 1</c>: channels <c>[0, Bits)</c> are the
+/// vectors, channel <c>Bits</c> is the end marker.
+/// </para>
+/// <para>
+/// For a sequence of length L repeated R times there are <c>L + 1 + L·R + 1</c> steps:
+/// steps <c>0 .. L-1</c> present the vectors; step <c>L</c> has the delimiter set to 1 and the
+/// count channel set to <see cref="NormaliseRepeats"/>(R) (all other inputs 0); steps
+/// <c>L+1 .. L+L·R</c> have zero input and target vector <c>(t - L - 1) mod L</c>; the last step
+/// <c>L+1+L·R</c> has zero input and a target that is 0 except the end-marker channel, which is 1.
+/// The mask is 1 on every step after the delimiter (the L·R copies and the end-marker step) and 0
+/// before. Within one minibatch every sequence has the same length and repeat count (each drawn
+/// uniformly per batch), so the batch needs no padding.
+/// </para>
+/// <para>
+/// The repeat count is normalised to mean 0, variance 1 over the training counts, which are uniform
+/// on {MinRepeats .. MaxRepeats}: <c>mean = (MinRepeats + MaxRepeats) / 2</c>,
+/// <c>var = ((MaxRepeats - MinRepeats + 1)^2 - 1) / 12</c>, value <c>= (R - mean) / sqrt(var)</c>.
+/// The same formula is used for counts outside the training range (generalisation tests). If
+/// MinRepeats equals MaxRepeats the variance is 0 and the value is <c>R - mean</c>.
+/// </para>
+/// </summary>
+public sealed class RepeatCopyTask : ISequenceTask
+{
+    /// <summary>Width of each random vector; the paper uses 8.</summary>
+    public int Bits { get; }
+    /// <summary>Shortest training sequence; the paper uses 1.</summary>
+    public int MinLength { get; }
+    /// <summary>Longest training sequence; the paper uses 10.</summary>
+    public int MaxLength { get; }
+    /// <summary>Smallest training repeat count; the paper uses 1.</summary>
+    public int MinRepeats { get; }
+    /// <summary>Largest training repeat count; the paper uses 10.</summary>
+    public int MaxRepeats { get; }
+
+    /// <summary>Mean of the training repeat counts: <c>(MinRepeats + MaxRepeats) / 2</c>.</summary>
+    public double RepeatMean => (MinRepeats + MaxRepeats) / 2.0;
+
+    /// <summary>
+    /// Standard deviation of the training repeat counts: <c>sqrt(((MaxRepeats - MinRepeats + 1)^2 - 1) / 12)</c>,
+    /// the standard deviation of a discrete uniform distribution.
+    /// </summary>
+    public double RepeatStdDev
+    {
+        get
+        {
+            double n = MaxRepeats - MinRepeats + 1;
+            return Math.Sqrt((n * n - 1) / 12.0);
+        }
+    }
+
+    /// <summary>Creates the task; the defaults are the paper's settings.</summary>
+    /// <exception cref="InvalidConfigurationException">A setting is out of range.</exception>
+    public RepeatCopyTask(int bits = 8, int minLength = 1, int maxLength = 10, int minRepeats = 1, int maxRepeats = 10)
+    {
+        if (bits < 1) throw new InvalidConfigurationException($"repeat-copy: bits must be at least 1, got {bits}.");
+        if (minLength < 1) throw new InvalidConfigurationException($"repeat-copy: the minimum length must be at least 1, got {minLength}.");
+        if (maxLength < minLength)
+            throw new InvalidConfigurationException($"repeat-copy: the maximum length {maxLength} is below the minimum length {minLength}.");
+        if (minRepeats < 1) throw new InvalidConfigurationException($"repeat-copy: the minimum repeat count must be at least 1, got {minRepeats}.");
+        if (maxRepeats < minRepeats)
+            throw new InvalidConfigurationException($"repeat-copy: the maximum repeat count {maxRepeats} is below the minimum repeat count {minRepeats}.");
+        Bits = bits;
+        MinLength = minLength;
+        MaxLength = maxLength;
+        MinRepeats = minRepeats;
+        MaxRepeats = maxRepeats;
+    }
+
+    /// <inheritdoc />
+    public string Name => "repeat-copy";
+    /// <inheritdoc />
+    public int InputSize => Bits + 2;
+    /// <inheritdoc />
+    public int OutputSize => Bits + 1;
+
+    /// <summary>Index of the delimiter (start-of-repeat) input channel.</summary>
+    public int DelimiterChannel => Bits;
+    /// <summary>Index of the repeat-count input channel.</summary>
+    public int RepeatChannel => Bits + 1;
+    /// <summary>Index of the end-marker output channel.</summary>
+    public int EndMarkerChannel => Bits;
+
+    /// <summary>Number of steps of a sequence of <paramref name="length"/> vectors repeated <paramref name="repeats"/> times.</summary>
+    /// <exception cref="InvalidConfigurationException">The length or count is below 1, or the sequence is too long to represent.</exception>
+    public static int StepCount(int length, int repeats)
+    {
+        CheckShape(length, repeats);
+        return checked(length + 1 + length * repeats + 1);
+    }
+
+    /// <summary>
+    /// The value presented on the repeat-count channel for <paramref name="repeats"/>:
+    /// <c>(repeats - RepeatMean) / RepeatStdDev</c> (or <c>repeats - RepeatMean</c> when the training
+    /// range holds a single count).
+    /// </summary>
+    public float NormaliseRepeats(int repeats)
+    {
+        double sd = RepeatStdDev;
+        return (float)(sd > 0 ? (repeats - RepeatMean) / sd : repeats - RepeatMean);
+    }
+
+    /// <inheritdoc />
+    public SequenceBatch Sample(Rng rng, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        int length = rng.NextInt(MinLength, MaxLength);
+        int repeats = rng.NextInt(MinRepeats, MaxRepeats);
+        return Make(rng, batchSize, length, repeats);
+    }
+
+    /// <summary>
+    /// A batch of sequences of exactly <paramref name="length"/> vectors repeated exactly
+    /// <paramref name="repeats"/> times; both may lie outside the training ranges (generalisation
+    /// tests), the count is still normalised with the training mean and deviation.
+    /// </summary>
+    /// <exception cref="InvalidConfigurationException">The length or count is below 1, or the sequence is too long.</exception>
+    public SequenceBatch Make(Rng rng, int batchSize, int length, int repeats)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        int steps = StepCount(length, repeats);
+        var batch = new SequenceBatch(steps, batchSize, InputSize, OutputSize);
+        float count = NormaliseRepeats(repeats);
+        for (int b = 0; b < batchSize; b++)
+        {
+            for (int t = 0; t < length; t++)
+            {
+                Span<float> x = batch.Input(t, b);
+                for (int j = 0; j < Bits; j++)
+                    x[j] = rng.NextBit() ? 1f : 0f;
+            }
+            Span<float> delimiter = batch.Input(length, b);
+            delimiter[DelimiterChannel] = 1f;
+            delimiter[RepeatChannel] = count;
+            for (int r = 0; r < repeats; r++)
+            {
+                for (int t = 0; t < length; t++)
+                {
+                    int step = length + 1 + r * length + t;
+                    batch.Input(t, b)[..Bits].CopyTo(batch.Target(step, b));
+                    batch.MaskAt(step, b) = 1f;
+                }
+            }
+            batch.Target(steps - 1, b)[EndMarkerChannel] = 1f;
+            batch.MaskAt(steps - 1, b) = 1f;
+        }
+        return batch;
+    }
+
+    private static void CheckShape(int length, int repeats)
+    {
+        if (length < 1) throw new InvalidConfigurationException($"repeat-copy: the length must be at least 1, got {length}.");
+        if (repeats < 1) throw new InvalidConfigurationException($"repeat-copy: the repeat count must be at least 1, got {repeats}.");
+        if ((long)length * repeats + length + 2 > int.MaxValue)
+            throw new InvalidConfigurationException($"repeat-copy: a length of {length} repeated {repeats} times is too long.");
+    }
+}
