@@ -1,0 +1,150 @@
+using System.Numerics.Tensors;
+using System.Text.Json.Serialization;
+
+namespace Ntm.Training;
+
+/// <summary>Which update rule the trainer applies.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OptimizerKind>))]
+public enum OptimizerKind
+{
+    /// <summary>RMSProp in the form of Graves 2013 (eq. 38-41) with momentum: the paper's optimiser.</summary>
+    RmsProp,
+    /// <summary>Adam (Kingma and Ba 2015).</summary>
+    Adam,
+}
+
+/// <summary>An update rule over the flat parameter buffer. Its state is a list of named buffers for checkpoints.</summary>
+public abstract class Optimizer
+{
+    /// <summary>The learning rate.</summary>
+    public float LearningRate { get; set; }
+
+    /// <summary>Number of updates applied so far.</summary>
+    public long Steps { get; protected set; }
+
+    /// <summary>Creates the optimiser with its learning rate.</summary>
+    protected Optimizer(float learningRate)
+    {
+        if (!(learningRate > 0) || !float.IsFinite(learningRate))
+            throw new InvalidConfigurationException($"The learning rate must be a positive number, got {learningRate}.");
+        LearningRate = learningRate;
+    }
+
+    /// <summary>Updates <paramref name="parameters"/> in place from <paramref name="gradient"/>.</summary>
+    public abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradient);
+
+    /// <summary>The optimiser's state buffers by name (for checkpoints), live: writing into them restores state.</summary>
+    public abstract IReadOnlyList<(string Name, float[] Buffer)> State { get; }
+
+    /// <summary>Restores the update count (with <see cref="State"/>'s buffers, the whole state).</summary>
+    public void RestoreSteps(long steps)
+    {
+        if (steps < 0) throw new InvalidConfigurationException($"An optimiser step count cannot be negative ({steps}).");
+        Steps = steps;
+    }
+
+    /// <summary>Creates an optimiser of the given kind for <paramref name="count"/> parameters.</summary>
+    public static Optimizer Create(OptimizerKind kind, int count, float learningRate) => kind switch
+    {
+        OptimizerKind.RmsProp => new RmsPropOptimizer(count, learningRate),
+        OptimizerKind.Adam => new AdamOptimizer(count, learningRate),
+        _ => throw new InvalidConfigurationException($"Unknown optimiser {kind}."),
+    };
+}
+
+/// <summary>
+/// RMSProp as in Graves 2013, "Generating sequences with recurrent neural networks", eq. 38-41:
+/// n = a n + (1 - a) g^2; m = a m + (1 - a) g; d = b d - lr g / sqrt(n - m^2 + eps); w += d,
+/// with decay a = 0.95, momentum b = 0.9 and eps = 1e-4 (the values of that paper and of the NTM paper).
+/// </summary>
+public sealed class RmsPropOptimizer : Optimizer
+{
+    /// <summary>Decay of the running averages (Graves 2013: 0.95).</summary>
+    public const float Decay = 0.95f;
+    /// <summary>Momentum (Graves 2013 and the NTM paper: 0.9).</summary>
+    public const float Momentum = 0.9f;
+    /// <summary>Added under the square root (Graves 2013: 1e-4).</summary>
+    public const float Epsilon = 1e-4f;
+
+    private readonly float[] _n, _m, _d;
+
+    /// <summary>Creates the optimiser for <paramref name="count"/> parameters.</summary>
+    public RmsPropOptimizer(int count, float learningRate) : base(learningRate)
+    {
+        _n = new float[count];
+        _m = new float[count];
+        _d = new float[count];
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<(string Name, float[] Buffer)> State => [("rmsprop.n", _n), ("rmsprop.g", _m), ("rmsprop.delta", _d)];
+
+    /// <inheritdoc />
+    public override void Update(Span<float> parameters, ReadOnlySpan<float> gradient)
+    {
+        float lr = LearningRate;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            float g = gradient[i];
+            float n = _n[i] = Decay * _n[i] + (1 - Decay) * g * g;
+            float m = _m[i] = Decay * _m[i] + (1 - Decay) * g;
+            float d = _d[i] = Momentum * _d[i] - lr * g / MathF.Sqrt(n - m * m + Epsilon);
+            parameters[i] += d;
+        }
+        Steps++;
+    }
+}
+
+/// <summary>Adam (Kingma and Ba 2015) with the paper's defaults beta1 = 0.9, beta2 = 0.999, eps = 1e-8.</summary>
+public sealed class AdamOptimizer : Optimizer
+{
+    /// <summary>First-moment decay (Kingma and Ba: 0.9).</summary>
+    public const float Beta1 = 0.9f;
+    /// <summary>Second-moment decay (Kingma and Ba: 0.999).</summary>
+    public const float Beta2 = 0.999f;
+    /// <summary>Added to the denominator (Kingma and Ba: 1e-8).</summary>
+    public const float Epsilon = 1e-8f;
+
+    private readonly float[] _m, _v;
+
+    /// <summary>Creates the optimiser for <paramref name="count"/> parameters.</summary>
+    public AdamOptimizer(int count, float learningRate) : base(learningRate)
+    {
+        _m = new float[count];
+        _v = new float[count];
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<(string Name, float[] Buffer)> State => [("adam.m", _m), ("adam.v", _v)];
+
+    /// <inheritdoc />
+    public override void Update(Span<float> parameters, ReadOnlySpan<float> gradient)
+    {
+        Steps++;
+        float c1 = 1 - MathF.Pow(Beta1, Steps), c2 = 1 - MathF.Pow(Beta2, Steps);
+        float step = LearningRate * MathF.Sqrt(c2) / c1;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            float g = gradient[i];
+            float m = _m[i] = Beta1 * _m[i] + (1 - Beta1) * g;
+            float v = _v[i] = Beta2 * _v[i] + (1 - Beta2) * g * g;
+            parameters[i] -= step * m / (MathF.Sqrt(v) + Epsilon);
+        }
+    }
+}
+
+/// <summary>Gradient clipping.</summary>
+public static class GradientClipping
+{
+    /// <summary>Clamps every element to [-limit, limit] (the paper: 10).</summary>
+    public static void ClipElements(Span<float> gradient, float limit)
+        => TensorPrimitives.Clamp(gradient, -limit, limit, gradient);
+
+    /// <summary>Scales the whole gradient down so its Euclidean norm is at most <paramref name="maxNorm"/>; returns the norm before.</summary>
+    public static float ClipGlobalNorm(Span<float> gradient, float maxNorm)
+    {
+        float norm = TensorPrimitives.Norm(gradient);
+        if (norm > maxNorm && norm > 0) TensorPrimitives.Multiply(gradient, maxNorm / norm, gradient);
+        return norm;
+    }
+}

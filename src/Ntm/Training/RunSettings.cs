@@ -1,0 +1,68 @@
+using Ntm.Model;
+
+namespace Ntm.Training;
+
+/// <summary>
+/// Everything that defines a training run; saved as the run's <c>config.json</c>. The same settings
+/// and seed give the same metrics (wall-clock seconds aside), whatever the thread count.
+/// </summary>
+public sealed record RunSettings
+{
+    /// <summary>Task name (see <see cref="Tasks.TaskCatalog.Names"/>).</summary>
+    public string Task { get; init; } = "copy";
+    /// <summary>Task settings as strings (see <see cref="Tasks.TaskCatalog.Describe"/>).</summary>
+    public Dictionary<string, string> TaskSettings { get; init; } = new();
+    /// <summary>The machine.</summary>
+    public NtmConfig Model { get; init; } = new();
+    /// <summary>The trainer.</summary>
+    public TrainerOptions Trainer { get; init; } = new();
+    /// <summary>Seed of the initial parameters.</summary>
+    public ulong ModelSeed { get; init; } = 1;
+    /// <summary>Stop after this many training sequences.</summary>
+    public long MaxSequences { get; init; } = 1_000_000;
+    /// <summary>Stop after this many seconds of training (0: no limit).</summary>
+    public double MaxSeconds { get; init; }
+    /// <summary>Evaluate and write a metrics line every this many training sequences.</summary>
+    public int ReportEvery { get; init; } = 1000;
+    /// <summary>Fresh minibatches per evaluation.</summary>
+    public int EvalBatches { get; init; } = 10;
+    /// <summary>Sequences per evaluation minibatch.</summary>
+    public int EvalBatchSize { get; init; } = 10;
+    /// <summary>Converged when the evaluation's mean bit errors per sequence fall below this.</summary>
+    public double ConvergedBitErrors { get; init; } = 0.1;
+    /// <summary>Stop as soon as the run has converged.</summary>
+    public bool StopWhenConverged { get; init; } = true;
+    /// <summary>Write a checkpoint every this many sequences (rounded up to a report); 0: only at the end.</summary>
+    public long CheckpointEvery { get; init; } = 10_000;
+
+    /// <summary>Checks every field.</summary>
+    public RunSettings Validate()
+    {
+        Model.Validate();
+        Trainer.Validate();
+        if (MaxSequences < 1) throw new InvalidConfigurationException($"The sequence budget must be at least 1, got {MaxSequences}.");
+        if (!(MaxSeconds >= 0) || double.IsInfinity(MaxSeconds)) throw new InvalidConfigurationException($"The time budget must be 0 (none) or a positive number of seconds, got {MaxSeconds}.");
+        if (ReportEvery < 1) throw new InvalidConfigurationException($"The report interval must be at least 1 sequence, got {ReportEvery}.");
+        if (EvalBatches < 1 || EvalBatchSize < 1) throw new InvalidConfigurationException("An evaluation needs at least one batch of at least one sequence.");
+        if (!(ConvergedBitErrors >= 0)) throw new InvalidConfigurationException($"The convergence threshold must be 0 or more, got {ConvergedBitErrors}.");
+        if (CheckpointEvery < 0) throw new InvalidConfigurationException($"The checkpoint interval cannot be negative, got {CheckpointEvery}.");
+        return this;
+    }
+}
+
+/// <summary>One line of <c>metrics.jsonl</c>.</summary>
+/// <param name="Sequences">Training sequences consumed.</param>
+/// <param name="Seconds">Wall-clock seconds of training so far (across resumes).</param>
+/// <param name="TrainCostBits">Mean training cost per sequence since the previous line, in bits.</param>
+/// <param name="TrainBitErrors">Mean training bit errors per sequence since the previous line.</param>
+/// <param name="EvalCostBits">Mean cost per sequence on a fresh evaluation set, in bits.</param>
+/// <param name="EvalBitErrors">Mean bit errors per sequence on that set.</param>
+public sealed record MetricsLine(long Sequences, double Seconds, double TrainCostBits, double TrainBitErrors, double EvalCostBits, double EvalBitErrors);
+
+/// <summary>How a run ended.</summary>
+/// <param name="Converged">Whether the evaluation fell under the threshold.</param>
+/// <param name="Sequences">Training sequences consumed.</param>
+/// <param name="Seconds">Wall-clock seconds of training (across resumes).</param>
+/// <param name="Last">The last metrics line, if any was written.</param>
+/// <param name="StopReason">Why it stopped, in words.</param>
+public sealed record RunSummary(bool Converged, long Sequences, double Seconds, MetricsLine? Last, string StopReason);

@@ -1,0 +1,181 @@
+using System.Numerics.Tensors;
+using Ntm.Model;
+using Ntm.Numerics;
+using Ntm.Tasks;
+
+namespace Ntm.Training;
+
+/// <summary>How a <see cref="Trainer"/> trains. Defaults are what converges fastest on the copy task here.</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Sequences per minibatch.</summary>
+    public int BatchSize { get; init; } = 8;
+    /// <summary>Update rule.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+    /// <summary>Learning rate.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+    /// <summary>Element-wise gradient clip (the paper: 10); 0 disables it.</summary>
+    public float ClipValue { get; init; } = 10f;
+    /// <summary>Global-norm gradient clip; 0 disables it.</summary>
+    public float ClipNorm { get; init; }
+    /// <summary>
+    /// Parts the minibatch is split into; each part's gradient is computed on its own and the parts
+    /// are summed in a fixed order, so results depend on this number but never on <see cref="Threads"/>.
+    /// </summary>
+    public int Shards { get; init; } = 2;
+    /// <summary>Threads that work on shards at once.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Seed of the training data stream.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Checks every field.</summary>
+    public TrainerOptions Validate()
+    {
+        if (BatchSize < 1 || BatchSize > 65536) throw new InvalidConfigurationException($"The batch size must be between 1 and 65536, got {BatchSize}.");
+        if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new InvalidConfigurationException($"The learning rate must be a positive number, got {LearningRate}.");
+        if (!(ClipValue >= 0) || !float.IsFinite(ClipValue)) throw new InvalidConfigurationException($"The element-wise clip must be 0 (off) or positive, got {ClipValue}.");
+        if (!(ClipNorm >= 0) || !float.IsFinite(ClipNorm)) throw new InvalidConfigurationException($"The norm clip must be 0 (off) or positive, got {ClipNorm}.");
+        if (Shards < 1 || Shards > 1024) throw new InvalidConfigurationException($"The shard count must be between 1 and 1024, got {Shards}.");
+        if (Threads < 1 || Threads > 1024) throw new InvalidConfigurationException($"The thread count must be between 1 and 1024, got {Threads}.");
+        return this;
+    }
+}
+
+/// <summary>What one training step measured on its minibatch.</summary>
+/// <param name="CostBits">Mean cost per sequence in bits.</param>
+/// <param name="BitErrors">Mean bit errors per sequence.</param>
+/// <param name="GradientNorm">Euclidean norm of the gradient before clipping.</param>
+public readonly record struct StepResult(double CostBits, double BitErrors, double GradientNorm);
+
+/// <summary>
+/// Trains a machine on a task: draws a minibatch, runs forward and backward through time on every
+/// shard (in parallel), sums the shard gradients in a fixed order, clips, and applies the optimiser.
+/// The same model, task, options and seed always give the same numbers, whatever the thread count.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly float[][] _shardGrads;
+    private readonly double[][] _shardCost, _shardErrors;
+    private readonly float[] _grad;
+    private readonly bool[] _frozen;
+
+    /// <summary>The machine being trained.</summary>
+    public NeuralTuringMachine Model { get; }
+    /// <summary>Where training sequences come from.</summary>
+    public ISequenceTask Task { get; }
+    /// <summary>The settings.</summary>
+    public TrainerOptions Options { get; }
+    /// <summary>The update rule and its state.</summary>
+    public Optimizer Optimizer { get; }
+    /// <summary>The training data stream (its state is part of a checkpoint).</summary>
+    public Rng DataRng { get; private set; }
+    /// <summary>Training sequences consumed so far.</summary>
+    public long SequencesSeen { get; private set; }
+
+    /// <summary>Creates a trainer; the optimiser starts fresh.</summary>
+    public Trainer(NeuralTuringMachine model, ISequenceTask task, TrainerOptions options)
+    {
+        Model = model;
+        Task = task;
+        Options = options.Validate();
+        if (task.InputSize != model.Config.InputSize || task.OutputSize != model.Config.OutputSize)
+            throw new InvalidConfigurationException(
+                $"The task '{task.Name}' has input width {task.InputSize} and output width {task.OutputSize}, but the machine has {model.Config.InputSize} and {model.Config.OutputSize}.");
+        Optimizer = Optimizer.Create(options.Optimizer, model.Layout.Count, options.LearningRate);
+        DataRng = new Rng(options.Seed);
+        int shards = options.Shards;
+        _shardGrads = new float[shards][];
+        _shardCost = new double[shards][];
+        _shardErrors = new double[shards][];
+        for (int s = 0; s < shards; s++)
+        {
+            _shardGrads[s] = new float[model.Layout.Count];
+            _shardCost[s] = new double[options.BatchSize];
+            _shardErrors[s] = new double[options.BatchSize];
+            model.Workspace(s);
+        }
+        _grad = new float[model.Layout.Count];
+        _frozen = new bool[model.Layout.Count];
+        foreach (ParameterTensor t in model.Layout.Tensors)
+            if (!t.Trainable) _frozen.AsSpan(t.Offset, t.Length).Fill(true);
+    }
+
+    /// <summary>Restores the data stream and counters of an interrupted run (optimiser buffers via <see cref="Optimizer"/>).</summary>
+    public void Restore(Rng dataRng, long sequencesSeen, long optimizerSteps)
+    {
+        if (sequencesSeen < 0) throw new InvalidConfigurationException($"A sequence count cannot be negative ({sequencesSeen}).");
+        DataRng = dataRng;
+        SequencesSeen = sequencesSeen;
+        Optimizer.RestoreSteps(optimizerSteps);
+    }
+
+    /// <summary>Draws one minibatch from the task and trains on it.</summary>
+    public StepResult Step() => Step(Task.Sample(DataRng, Options.BatchSize));
+
+    /// <summary>Trains on one given minibatch.</summary>
+    public StepResult Step(SequenceBatch batch)
+    {
+        Model.CheckBatch(batch);
+        int bsz = batch.BatchSize, shards = Math.Min(Options.Shards, bsz);
+        float scale = 1f / bsz;   // the gradient of the mean cost per sequence
+        var prm = Model.Parameters;
+
+        void RunShard(int s)
+        {
+            int start = s * bsz / shards, count = (s + 1) * bsz / shards - start;
+            var ws = Model.Workspace(s);
+            float[] g = _shardGrads[s];
+            Array.Clear(g);
+            NeuralTuringMachine.Load(batch, ws, start, count);
+            Model.Engine.Forward(prm, ws, batch.Steps, count);
+            double[] cost = _shardCost[s].Length >= count ? _shardCost[s] : _shardCost[s] = new double[count];
+            double[] errs = _shardErrors[s].Length >= count ? _shardErrors[s] : _shardErrors[s] = new double[count];
+            Array.Clear(cost);
+            Array.Clear(errs);
+            Model.Engine.Loss(ws, batch.Steps, count, cost, errs);
+            Model.Engine.Backward(prm, g, ws, batch.Steps, count, scale);
+        }
+
+        if (shards == 1 || Options.Threads == 1)
+            for (int s = 0; s < shards; s++) RunShard(s);
+        else
+            Parallel.For(0, shards, new ParallelOptions { MaxDegreeOfParallelism = Options.Threads }, RunShard);
+
+        // Fixed-order reduction: the same numbers whatever ran where.
+        _shardGrads[0].CopyTo(_grad, 0);
+        double costSum = 0, errSum = 0;
+        for (int s = 0; s < shards; s++)
+        {
+            if (s > 0) TensorPrimitives.Add(_grad, _shardGrads[s], _grad);
+            int count = (s + 1) * bsz / shards - s * bsz / shards;
+            for (int b = 0; b < count; b++) { costSum += _shardCost[s][b]; errSum += _shardErrors[s][b]; }
+        }
+        for (int i = 0; i < _grad.Length; i++) if (_frozen[i]) _grad[i] = 0;
+
+        float norm = TensorPrimitives.Norm(_grad);
+        if (!float.IsFinite(norm))
+            throw new TrainingDivergedException($"The gradient is not finite after {SequencesSeen} sequences; lower the learning rate or enable clipping.");
+        if (Options.ClipNorm > 0) GradientClipping.ClipGlobalNorm(_grad, Options.ClipNorm);
+        if (Options.ClipValue > 0) GradientClipping.ClipElements(_grad, Options.ClipValue);
+        Optimizer.Update(prm, _grad);
+        SequencesSeen += bsz;
+        return new StepResult(costSum / bsz / Math.Log(2), errSum / bsz, norm);
+    }
+
+    /// <summary>Scores the model on <paramref name="batches"/> fresh minibatches of <paramref name="batchSize"/> from <paramref name="task"/>.</summary>
+    public static BatchScores Evaluate(NeuralTuringMachine model, ISequenceTask task, Rng rng, int batches, int batchSize)
+    {
+        var cost = new List<double>();
+        var errors = new List<double>();
+        for (int i = 0; i < batches; i++)
+        {
+            BatchScores s = model.Evaluate(task.Sample(rng, batchSize));
+            cost.AddRange(s.CostBits);
+            errors.AddRange(s.BitErrors);
+        }
+        return new BatchScores([.. cost], [.. errors]);
+    }
+}
+
+/// <summary>Training produced a NaN or infinite gradient.</summary>
+public sealed class TrainingDivergedException(string message) : NtmException(message);
