@@ -1,0 +1,193 @@
+using System.Globalization;
+using ScottPlot;
+
+namespace Ntm.Viz;
+
+/// <summary>
+/// Line charts of training progress and of generalisation. A panel's y axis turns logarithmic when
+/// its positive values span a factor of ten or more; zeros are then drawn at a floor one decade
+/// below the smallest positive value's decade, and the axis label says so.
+/// </summary>
+public static class CurvePlots
+{
+    /// <summary>Width in pixels of the curve pictures.</summary>
+    public const int Width = 900;
+
+    /// <summary>Height in pixels of each of the two stacked panels of a curve picture.</summary>
+    public const int PanelHeight = 350;
+
+    /// <summary>
+    /// Draws a training run's learning curve from its metrics.jsonl: cost in bits per sequence
+    /// (training and evaluation) and evaluation bit errors per sequence, against sequences seen.
+    /// Each line of the file is one JSON object with the numbers <c>sequences</c>, <c>seconds</c>,
+    /// <c>train_cost_bits</c>, <c>eval_cost_bits</c> and <c>eval_bit_errors</c> (the last two may be
+    /// <c>null</c> where no evaluation was run); other fields are ignored.
+    /// </summary>
+    /// <param name="metricsJsonlPath">The metrics file.</param>
+    /// <param name="pngPath">The picture to write (replaced atomically).</param>
+    /// <exception cref="InvalidFileException">The file is missing or empty, or a line is malformed; the message gives the line number.</exception>
+    public static void LearningCurve(string metricsJsonlPath, string pngPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(metricsJsonlPath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pngPath);
+        IReadOnlyList<MetricsRecord> records = MetricsFile.Read(metricsJsonlPath);
+
+        double[] seen = records.Select(r => r.Sequences).ToArray();
+        var evaluated = records.Where(r => r.EvalCostBits is not null).ToArray();
+        var withErrors = records.Where(r => r.EvalBitErrors is not null).ToArray();
+
+        var cost = new List<Line>
+        {
+            new("training", seen, records.Select(r => r.TrainCostBits).ToArray()),
+        };
+        if (evaluated.Length > 0)
+            cost.Add(new Line("evaluation", evaluated.Select(r => r.Sequences).ToArray(),
+                evaluated.Select(r => r.EvalCostBits!.Value).ToArray()));
+        var errors = new List<Line>();
+        if (withErrors.Length > 0)
+            errors.Add(new Line("evaluation", withErrors.Select(r => r.Sequences).ToArray(),
+                withErrors.Select(r => r.EvalBitErrors!.Value).ToArray()));
+
+        WriteStacked(pngPath, "Learning curve", "sequences seen", cost, errors);
+    }
+
+    /// <summary>
+    /// Draws a generalisation table with one or more named series (e.g. the NTM and an LSTM
+    /// baseline): cost and bit errors per sequence against the swept quantity, one line each.
+    /// </summary>
+    /// <param name="series">The series, each with at least one row.</param>
+    /// <param name="axisName">What the x axis is, e.g. "sequence length".</param>
+    /// <param name="pngPath">The picture to write (replaced atomically).</param>
+    /// <exception cref="InvalidDataException">There is no series, a series has no rows, or a value is negative, NaN or infinite.</exception>
+    public static void GeneralizationCurve(IReadOnlyList<GeneralizationSeries> series, string axisName, string pngPath)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentException.ThrowIfNullOrWhiteSpace(axisName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pngPath);
+        if (series.Count == 0) throw new InvalidDataException("A generalisation curve needs at least one series.");
+        var cost = new List<Line>();
+        var errors = new List<Line>();
+        foreach (GeneralizationSeries s in series)
+        {
+            ArgumentNullException.ThrowIfNull(s);
+            if (s.Rows is null || s.Rows.Count == 0) throw new InvalidDataException($"Series \"{s.Name}\" has no rows.");
+            foreach (var row in s.Rows)
+            {
+                if (!double.IsFinite(row.AxisValue) || !double.IsFinite(row.CostBits) || !double.IsFinite(row.BitErrors)
+                    || row.CostBits < 0 || row.BitErrors < 0)
+                    throw new InvalidDataException(
+                        $"Series \"{s.Name}\" has an invalid row ({row.AxisValue}, {row.CostBits}, {row.BitErrors}): " +
+                        "values must be finite, cost and bit errors not negative.");
+            }
+            var sorted = s.Rows.OrderBy(r => r.AxisValue).ToArray();
+            double[] xs = sorted.Select(r => r.AxisValue).ToArray();
+            cost.Add(new Line(s.Name, xs, sorted.Select(r => r.CostBits).ToArray()));
+            errors.Add(new Line(s.Name, xs, sorted.Select(r => r.BitErrors).ToArray()));
+        }
+        WriteStacked(pngPath, "Generalisation", axisName, cost, errors);
+    }
+
+    /// <summary>Width in pixels reserved for the y axis, so that stacked panels' data areas line up.</summary>
+    private const float LeftAxisSize = 85;
+
+    /// <summary>One named line: x and y values of equal length.</summary>
+    internal sealed record Line(string Name, double[] Xs, double[] Ys);
+
+    /// <summary>Writes the cost panel above the bit-error panel, both over the same x range.</summary>
+    private static void WriteStacked(string pngPath, string what, string xLabel, IReadOnlyList<Line> cost, IReadOnlyList<Line> errors)
+    {
+        double[] xs = cost.Concat(errors).SelectMany(l => l.Xs).ToArray();
+        double low = xs.Min(), high = xs.Max();
+        double pad = high > low ? 0.03 * (high - low) : Math.Max(0.5, 0.05 * Math.Abs(low));
+        using Plot top = LinePanel($"{what}: cost", xLabel, "bits per sequence", cost, (low - pad, high + pad));
+        using Plot bottom = LinePanel($"{what}: bit errors", xLabel, "bit errors per sequence", errors, (low - pad, high + pad));
+        AtomicFile.WriteAllBytes(pngPath, Panels.GridPng([top, bottom], columns: 1, Width, PanelHeight));
+    }
+
+    /// <summary>A panel of lines with markers, a legend, and a log y axis when the values span decades.</summary>
+    internal static Plot LinePanel(string title, string xLabel, string yLabel, IReadOnlyList<Line> lines, (double Low, double High) xRange)
+    {
+        var plot = new Plot();
+        YScale scale = YScale.For(lines.SelectMany(l => l.Ys));
+        // The note goes in the title: the y label has only the panel's height to fit in.
+        if (scale.IsLog)
+            title += scale.HasZeros ? $" (log scale; zeros drawn at {Format(scale.Floor)})" : " (log scale)";
+        Panels.Decorate(plot, title, xLabel, yLabel);
+
+        foreach (Line line in lines)
+        {
+            double[] ys = scale.IsLog ? line.Ys.Select(scale.ToLog).ToArray() : line.Ys;
+            var scatter = plot.Add.Scatter(line.Xs, ys);
+            scatter.LegendText = line.Name;
+            scatter.LineWidth = 2;
+            scatter.MarkerSize = line.Xs.Length > 60 ? 0 : 6;
+        }
+        if (lines.Count == 0)
+        {
+            plot.Add.Annotation("no data", Alignment.MiddleCenter);
+        }
+        else
+        {
+            plot.Legend.FontName = Panels.FontName;
+            plot.Legend.FontSize = Panels.TickSize;
+            plot.ShowLegend(Edge.Right);     // outside the data, so no line is hidden
+        }
+
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Format };
+        plot.Axes.Left.MinimumSize = LeftAxisSize;          // stacked panels line up
+        if (scale.IsLog)
+        {
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                IntegerTicksOnly = true,
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                LabelFormatter = y => Format(Math.Pow(10, y)),
+            };
+            plot.Grid.MajorLineColor = Colors.Black.WithOpacity(0.15);
+            plot.Grid.MinorLineColor = Colors.Black.WithOpacity(0.05);
+            plot.Grid.MinorLineWidth = 1;
+        }
+        else
+        {
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = Format };
+        }
+        plot.Axes.AutoScale();
+        plot.Axes.SetLimitsX(xRange.Low, xRange.High);
+        return plot;
+    }
+
+    /// <summary>Numbers for tick labels: thousands separated, small values without trailing noise.</summary>
+    internal static string Format(double value)
+    {
+        double abs = Math.Abs(value);
+        if (abs >= 1e7 || (abs > 0 && abs < 1e-4)) return value.ToString("0.##E+0", CultureInfo.InvariantCulture);
+        if (abs >= 1000 && Math.Abs(value - Math.Round(value)) < 1e-9) return value.ToString("#,0", CultureInfo.InvariantCulture);
+        return value.ToString("G4", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Whether a panel's y axis is logarithmic and, if so, where zeros are drawn.</summary>
+    internal readonly record struct YScale(bool IsLog, double Floor, bool HasZeros)
+    {
+        /// <summary>Positive values spanning at least this ratio make the axis logarithmic.</summary>
+        internal const double DecadeRatio = 10;
+
+        /// <summary>Log scale when the positive values span at least a decade.</summary>
+        public static YScale For(IEnumerable<double> values)
+        {
+            double minPositive = double.PositiveInfinity, max = 0;
+            bool zeros = false;
+            foreach (double v in values)
+            {
+                if (v > 0) minPositive = Math.Min(minPositive, v);
+                else zeros = true;
+                max = Math.Max(max, v);
+            }
+            if (double.IsPositiveInfinity(minPositive) || max / minPositive < DecadeRatio) return new YScale(false, 0, zeros);
+            double floor = Math.Pow(10, Math.Floor(Math.Log10(minPositive)) - 1);
+            return new YScale(true, floor, zeros);
+        }
+
+        /// <summary>log10 of the value, with values below the floor (zeros) drawn at the floor.</summary>
+        public double ToLog(double value) => Math.Log10(Math.Max(value, Floor));
+    }
+}

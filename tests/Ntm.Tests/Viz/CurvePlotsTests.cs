@@ -1,0 +1,114 @@
+using Ntm.Viz;
+using Xunit;
+
+namespace Ntm.Tests.Viz;
+
+public sealed class CurvePlotsTests
+{
+    private const string Line1 = """{"sequences": 1000, "seconds": 2.5, "train_cost_bits": 60.1, "eval_cost_bits": 58.0, "eval_bit_errors": 20.5}""";
+    private const string Line2 = """{"sequences": 2000, "seconds": 5.0, "train_cost_bits": 12.0, "eval_cost_bits": null, "eval_bit_errors": null, "lr": 1e-4}""";
+    private const string Line3 = """{"sequences": 3000, "seconds": 7.5, "train_cost_bits": 0.3, "eval_cost_bits": 0.2, "eval_bit_errors": 0, "note": "later field"}""";
+
+    [Fact]
+    public void LearningCurve_draws_cost_and_bit_errors()
+    {
+        using var folder = new TempFolder();
+        string metrics = folder.File("metrics.jsonl");
+        File.WriteAllLines(metrics, [Line1, Line2, Line3]);
+
+        string png = folder.File("curves/learning.png");
+        CurvePlots.LearningCurve(metrics, png);
+
+        PngAssert.IsPicture(png, CurvePlots.Width, 2 * CurvePlots.PanelHeight);
+    }
+
+    [Fact]
+    public void Metrics_lines_keep_nulls_and_ignore_unknown_fields()
+    {
+        using var folder = new TempFolder();
+        string metrics = folder.File("metrics.jsonl");
+        File.WriteAllLines(metrics, [Line1, Line2, Line3]);
+
+        var records = MetricsFile.Read(metrics);
+
+        Assert.Equal(3, records.Count);
+        Assert.Equal(new MetricsRecord(1000, 2.5, 60.1, 58.0, 20.5), records[0]);
+        Assert.Equal(new MetricsRecord(2000, 5.0, 12.0, null, null), records[1]);
+        Assert.Equal(0.0, records[2].EvalBitErrors);
+    }
+
+    [Theory]
+    [InlineData("{\"sequences\": 3000, \"seconds\": 7.5", "line 3: not valid JSON")]
+    [InlineData("[1, 2]", "line 3: expected a JSON object")]
+    [InlineData("{\"sequences\": 3000, \"seconds\": 7.5, \"eval_cost_bits\": 1, \"eval_bit_errors\": 0}", "line 3: missing field \"train_cost_bits\"")]
+    [InlineData("{\"sequences\": \"3000\", \"seconds\": 7.5, \"train_cost_bits\": 1, \"eval_cost_bits\": 1, \"eval_bit_errors\": 0}", "line 3: field \"sequences\" must be a number")]
+    [InlineData("{\"sequences\": 3000, \"seconds\": 7.5, \"train_cost_bits\": null, \"eval_cost_bits\": 1, \"eval_bit_errors\": 0}", "line 3: field \"train_cost_bits\" must be a number")]
+    [InlineData("{\"sequences\": 3000, \"seconds\": 7.5, \"train_cost_bits\": -1, \"eval_cost_bits\": 1, \"eval_bit_errors\": 0}", "line 3: field \"train_cost_bits\" must not be negative")]
+    [InlineData("   ", "line 3: empty line")]
+    public void LearningCurve_names_the_malformed_line(string badLine, string expected)
+    {
+        using var folder = new TempFolder();
+        string metrics = folder.File("metrics.jsonl");
+        File.WriteAllLines(metrics, [Line1, Line2, badLine, Line3]);
+        string png = folder.File("learning.png");
+
+        var error = Assert.Throws<InvalidFileException>(() => CurvePlots.LearningCurve(metrics, png));
+
+        Assert.Equal(metrics, error.Path);
+        Assert.Contains(expected, error.Message);
+        Assert.False(File.Exists(png));
+    }
+
+    [Fact]
+    public void LearningCurve_rejects_a_missing_or_empty_file()
+    {
+        using var folder = new TempFolder();
+        string metrics = folder.File("metrics.jsonl");
+        Assert.Contains("not found", Assert.Throws<InvalidFileException>(() => CurvePlots.LearningCurve(metrics, folder.File("a.png"))).Message);
+        File.WriteAllText(metrics, "");
+        Assert.Contains("no lines", Assert.Throws<InvalidFileException>(() => CurvePlots.LearningCurve(metrics, folder.File("a.png"))).Message);
+    }
+
+    [Fact]
+    public void GeneralizationCurve_draws_one_or_more_named_series()
+    {
+        using var folder = new TempFolder();
+        (double, double, double)[] ntm = [(10, 0, 0), (20, 0.01, 0), (40, 5, 1.5), (80, 40, 9)];
+        (double, double, double)[] lstm = [(10, 0.5, 0.1), (20, 2, 0.5), (40, 300, 60), (80, 900, 200)];
+
+        string one = folder.File("one.png");
+        CurvePlots.GeneralizationCurve([new GeneralizationSeries("NTM", ntm)], "sequence length", one);
+        PngAssert.IsPicture(one, CurvePlots.Width, 2 * CurvePlots.PanelHeight);
+
+        string two = folder.File("two.png");
+        CurvePlots.GeneralizationCurve([new GeneralizationSeries("NTM", ntm), new GeneralizationSeries("LSTM", lstm)],
+            "sequence length", two);
+        PngAssert.IsPicture(two, CurvePlots.Width, 2 * CurvePlots.PanelHeight);
+    }
+
+    [Fact]
+    public void GeneralizationCurve_rejects_empty_or_invalid_series()
+    {
+        using var folder = new TempFolder();
+        string png = folder.File("g.png");
+        Assert.Throws<InvalidDataException>(() => CurvePlots.GeneralizationCurve([], "length", png));
+        Assert.Throws<InvalidDataException>(() =>
+            CurvePlots.GeneralizationCurve([new GeneralizationSeries("NTM", [])], "length", png));
+        Assert.Throws<InvalidDataException>(() =>
+            CurvePlots.GeneralizationCurve([new GeneralizationSeries("NTM", [(10.0, double.NaN, 0.0)])], "length", png));
+        Assert.False(File.Exists(png));
+    }
+
+    [Theory]
+    [InlineData(new[] { 1.0, 2.0, 3.0 }, false, 0.0)]
+    [InlineData(new[] { 0.0, 0.0 }, false, 0.0)]
+    [InlineData(new[] { 60.0, 0.5, 0.02 }, true, 0.001)]
+    [InlineData(new[] { 20.0, 0.5, 0.0 }, true, 0.01)]
+    public void Y_axis_is_logarithmic_when_values_span_a_decade(double[] values, bool log, double floor)
+    {
+        var scale = CurvePlots.YScale.For(values);
+        Assert.Equal(log, scale.IsLog);
+        if (log) Assert.Equal(floor, scale.Floor, 12);
+        if (log) Assert.Equal(Math.Log10(floor), scale.ToLog(0), 12);
+    }
+}
