@@ -1,0 +1,109 @@
+using System.CommandLine;
+using Ntm.Io;
+
+namespace Ntm.Cli;
+
+/// <summary>What every command shares: one-line errors with a non-zero exit, and option helpers.</summary>
+internal static class Cli
+{
+    /// <summary>Exit code of a usage error (bad arguments).</summary>
+    public const int UsageError = 2;
+    /// <summary>Exit code of a failure the user can fix (bad file, bad data, bad setting).</summary>
+    public const int Failure = 1;
+
+    public static int Invoke(RootCommand root, string[] args)
+    {
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && !IsHelp(args))
+        {
+            Console.Error.WriteLine($"error: {parse.Errors[0].Message} (see 'ntm {CommandPath(parse)} --help')");
+            return UsageError;
+        }
+        return parse.Invoke();
+    }
+
+    private static bool IsHelp(string[] args) => args.Any(a => a is "-h" or "--help" or "-?");
+
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var r = parse.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            if (r.Command is not RootCommand) names.Insert(0, r.Command.Name);
+        return string.Join(' ', names).Trim();
+    }
+
+    /// <summary>Runs a command body; user-caused errors become one line on stderr and exit code 1.</summary>
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (NtmException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Failure;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Failure;
+        }
+    }
+
+    public static Option<T> Opt<T>(string name, string description, T defaultValue)
+        => new(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+
+    public static Option<T?> OptNull<T>(string name, string description) where T : struct
+        => new(name) { Description = description };
+
+    public static Option<string?> OptStr(string name, string description) => new(name) { Description = description };
+
+    /// <summary>Adds a validator that rejects values below <paramref name="min"/>.</summary>
+    public static Option<T> AtLeast<T>(this Option<T> option, T min) where T : IComparable<T>
+    {
+        option.Validators.Add(r =>
+        {
+            T v = r.GetValueOrDefault<T>();
+            if (v is not null && v.CompareTo(min) < 0) r.AddError($"{option.Name} must be at least {min}, got {v}.");
+        });
+        return option;
+    }
+
+    public static Option<T?> AtLeast<T>(this Option<T?> option, T min) where T : struct, IComparable<T>
+    {
+        option.Validators.Add(r =>
+        {
+            T? v = r.GetValueOrDefault<T?>();
+            if (v is { } x && x.CompareTo(min) < 0) r.AddError($"{option.Name} must be at least {min}, got {x}.");
+        });
+        return option;
+    }
+
+    /// <summary>Parses repeated <c>key=value</c> task settings.</summary>
+    public static Dictionary<string, string> ParseSettings(IEnumerable<string>? items)
+    {
+        var d = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string item in items ?? [])
+        {
+            int eq = item.IndexOf('=');
+            if (eq <= 0 || eq == item.Length - 1)
+                throw new InvalidConfigurationException($"A task setting must look like key=value, got '{item}'.");
+            d[item[..eq].Trim()] = item[(eq + 1)..].Trim();
+        }
+        return d;
+    }
+
+    /// <summary>The run folder's trained model, with a clear error when it is missing.</summary>
+    public static string ModelPath(string dir)
+    {
+        if (!Directory.Exists(dir)) throw new InvalidFileException(dir, "no such folder.");
+        string path = Path.Combine(dir, Training.TrainingSession.ModelFileName);
+        if (!File.Exists(path)) throw new InvalidFileException(path, "not found: has this run finished training?");
+        return path;
+    }
+
+    public static string F(double x, int digits = 3) => x.ToString("F" + digits, System.Globalization.CultureInfo.InvariantCulture);
+
+    public static void PrintJson<T>(T value) => Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, Json.Compact));
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Ntm.Model;
+using Ntm.Numerics;
+using Ntm.Tasks;
+using Ntm.Training;
+
+namespace Ntm.Cli.Commands;
+
+/// <summary><c>ntm eval</c>: scores a trained run on fresh sequences.</summary>
+internal static class EvalCommand
+{
+    public static Command Build()
+    {
+        var dir = new Argument<string>("dir") { Description = "The run's folder." };
+        var length = Cli.OptNull<int>("--length", "Evaluate sequences of exactly this length (copy-like tasks); default: the training distribution.").AtLeast(1);
+        var count = Cli.Opt("--count", "Number of fresh sequences.", 100).AtLeast(1);
+        var seed = Cli.Opt("--seed", "Seed of the evaluation sequences.", 12345UL);
+        var json = Cli.Opt("--json", "Print one JSON object instead of a sentence.", false);
+        var cmd = new Command("eval", "Evaluate a trained run on fresh sequences: mean cost (bits) and bit errors per sequence.") { dir, length, count, seed, json };
+        cmd.SetAction(p => Cli.Run(() =>
+        {
+            RunFolder run = RunFolder.Open(p.GetValue(dir)!);
+            int? len = p.GetValue(length);
+            ISequenceTask task = len is { } l ? run.TaskWithLength(l) : run.Task;
+            int n = p.GetValue(count);
+            var rng = new Rng(p.GetValue(seed));
+            double cost = 0, errors = 0;
+            for (int done = 0; done < n; done += Generalization.ChunkSize)
+            {
+                int k = Math.Min(Generalization.ChunkSize, n - done);
+                BatchScores s = run.Model.Evaluate(task.Sample(rng, k));
+                cost += s.CostBits.Sum();
+                errors += s.BitErrors.Sum();
+            }
+            if (p.GetValue(json))
+                Cli.PrintJson(new { task = run.Settings.Task, length = len, sequences = n, cost_bits = cost / n, bit_errors = errors / n });
+            else
+                Console.WriteLine($"{run.Settings.Task}{(len is null ? "" : $" at length {len}")}: {Cli.F(cost / n)} bits and {Cli.F(errors / n)} bit errors per sequence over {n} sequences");
+            return 0;
+        }));
+        return cmd;
+    }
+}

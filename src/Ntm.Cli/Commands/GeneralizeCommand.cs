@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Ntm.Training;
+using Spectre.Console;
+
+namespace Ntm.Cli.Commands;
+
+/// <summary><c>ntm generalize</c>: evaluates a trained run along its task's axis beyond the training range.</summary>
+internal static class GeneralizeCommand
+{
+    public static Command Build()
+    {
+        var dir = new Argument<string>("dir") { Description = "The run's folder." };
+        var count = Cli.Opt("--count", "Fresh sequences per point.", 100).AtLeast(1);
+        var seed = Cli.Opt("--seed", "Seed of the evaluation sequences.", 12345UL);
+        var json = Cli.Opt("--json", "Print a JSON array instead of a table.", false);
+        var cmd = new Command("generalize", "Evaluate a trained run beyond its training range (copy: lengths 10-120; repeat copy: length or repeats doubled; recall: 6-20 items; sort: more inputs).")
+        { dir, count, seed, json };
+        cmd.SetAction(p => Cli.Run(() =>
+        {
+            RunFolder run = RunFolder.Open(p.GetValue(dir)!);
+            IReadOnlyList<GeneralizationRow> rows = Generalization.Run(run.Model, run.Task, p.GetValue(count), p.GetValue(seed));
+            if (p.GetValue(json))
+            {
+                Cli.PrintJson(rows.Select(r =>
+                {
+                    var o = new Dictionary<string, object?> { ["task"] = run.Settings.Task };
+                    foreach (var (k, v) in r.Axis) o[k] = v;
+                    o["sequences"] = r.Sequences;
+                    o["cost_bits"] = r.CostBits;
+                    o["bit_errors"] = r.BitErrors;
+                    if (r.OptimalCostBits is { } opt) o["optimal_cost_bits"] = opt;
+                    return o;
+                }).ToList());
+                return 0;
+            }
+            var table = new Table().Title($"{run.Settings.Task}: generalisation ({p.GetValue(count)} sequences per row)");
+            var axes = rows[0].Axis.Keys.ToList();
+            foreach (string a in axes) table.AddColumn(new TableColumn(a).RightAligned());
+            table.AddColumn(new TableColumn("cost (bits/seq)").RightAligned());
+            table.AddColumn(new TableColumn("bit errors/seq").RightAligned());
+            bool optimal = rows.Any(r => r.OptimalCostBits is not null);
+            if (optimal) table.AddColumn(new TableColumn("optimal (bits/seq)").RightAligned());
+            foreach (var r in rows)
+            {
+                var cells = axes.Select(a => r.Axis[a].ToString()).ToList();
+                cells.Add(Cli.F(r.CostBits, 2));
+                cells.Add(Cli.F(r.BitErrors, 3));
+                if (optimal) cells.Add(Cli.F(r.OptimalCostBits ?? double.NaN, 2));
+                table.AddRow(cells.ToArray());
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        }));
+        return cmd;
+    }
+}

@@ -1,0 +1,31 @@
+using Ntm.Io;
+using Ntm.Model;
+using Ntm.Tasks;
+using Ntm.Training;
+
+namespace Ntm.Cli.Commands;
+
+/// <summary>A finished run's folder: its settings, task and trained machine.</summary>
+internal sealed record RunFolder(string Directory, RunSettings Settings, ISequenceTask Task, NeuralTuringMachine Model)
+{
+    public static RunFolder Open(string dir)
+    {
+        string modelPath = Cli.ModelPath(dir);
+        RunSettings settings = TrainingSession.ReadSettings(dir);
+        NeuralTuringMachine model = ModelFile.Load(modelPath);
+        ISequenceTask task = TrainingSession.CreateTask(settings);
+        if (model.Config.InputSize != task.InputSize || model.Config.OutputSize != task.OutputSize)
+            throw new InvalidFileException(modelPath, $"the machine's widths ({model.Config.InputSize} in, {model.Config.OutputSize} out) do not match task '{task.Name}'.");
+        return new RunFolder(dir, settings, task, model);
+    }
+
+    /// <summary>The run's task with every sequence of length <paramref name="length"/> (copy-like tasks only).</summary>
+    public ISequenceTask TaskWithLength(int length)
+    {
+        var keys = TaskCatalog.SettingNames(Settings.Task);
+        if (!keys.Contains("min-length") || !keys.Contains("max-length"))
+            throw new InvalidConfigurationException($"Task '{Settings.Task}' has no sequence length to set; use 'ntm generalize' for its own axis.");
+        var s = new Dictionary<string, string>(Settings.TaskSettings) { ["min-length"] = length.ToString(), ["max-length"] = length.ToString() };
+        return TaskCatalog.Create(Settings.Task, s);
+    }
+}

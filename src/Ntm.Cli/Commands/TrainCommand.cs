@@ -1,0 +1,195 @@
+using System.CommandLine;
+using System.Globalization;
+using Ntm.Model;
+using Ntm.Tasks;
+using Ntm.Training;
+using Spectre.Console;
+
+namespace Ntm.Cli.Commands;
+
+/// <summary><c>ntm train</c>: trains a machine on a task and saves the run to a folder.</summary>
+internal static class TrainCommand
+{
+    public static Command Build()
+    {
+        var task = new Argument<string?>("task")
+        {
+            Description = $"Task to learn: {string.Join(", ", TaskCatalog.Names)} (custom needs --set path=FILE).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var model = Cli.Opt("--model", "Model: ntm-lstm (NTM, LSTM controller), ntm-ff (NTM, feed-forward controller), lstm (3-layer LSTM baseline); sizes from the paper's tables.", "ntm-lstm");
+        var controller = Cli.OptStr("--controller", "Controller kind, overriding the model's: lstm or feedforward.");
+        var seed = Cli.Opt("--seed", "Seed for the initial weights and the training data.", 1UL);
+        var sequences = Cli.Opt("--sequences", "Training sequence budget (total, including earlier sessions when resuming).", 1_000_000L).AtLeast(1L);
+        var maxSeconds = Cli.Opt("--max-seconds", "Stop after this many seconds of training (0: no limit).", 0.0).AtLeast(0.0);
+        var batchSize = Cli.Opt("--batch-size", "Sequences per minibatch.", new TrainerOptions().BatchSize).AtLeast(1);
+        var optimizer = Cli.Opt("--optimizer", "Update rule: adam or rmsprop (Graves 2013, the paper's).", "adam");
+        var lr = Cli.OptNull<float>("--lr", "Learning rate (default: 1e-3 for adam, 1e-4 for rmsprop as in the paper).");
+        var rows = Cli.OptNull<int>("--memory-rows", "Memory rows N (paper: 128).").AtLeast(1);
+        var width = Cli.OptNull<int>("--memory-width", "Memory width M (paper: 20).").AtLeast(1);
+        var readHeads = Cli.OptNull<int>("--read-heads", "Read heads.").AtLeast(0);
+        var writeHeads = Cli.OptNull<int>("--write-heads", "Write heads.").AtLeast(0);
+        var ctrlSize = Cli.OptNull<int>("--controller-size", "Units per controller layer.").AtLeast(1);
+        var ctrlLayers = Cli.OptNull<int>("--controller-layers", "Controller layers.").AtLeast(1);
+        var shifts = Cli.OptNull<int>("--shift-range", "Largest shift S (shifts -S..S; paper: 1).").AtLeast(0);
+        var memInit = Cli.OptStr("--memory-init", "Initial memory: constant (1e-6, the default), learned or random.");
+        var clipValue = Cli.Opt("--clip-value", "Element-wise gradient clip (paper: 10; 0: off).", new TrainerOptions().ClipValue).AtLeast(0f);
+        var clipNorm = Cli.Opt("--clip-norm", "Global-norm gradient clip (0: off).", new TrainerOptions().ClipNorm).AtLeast(0f);
+        var shards = Cli.Opt("--shards", "Parts each minibatch is split into for parallel work (results depend on this, not on --threads).", new TrainerOptions().Shards).AtLeast(1);
+        var threads = Cli.Opt("--threads", "Threads working on shards at once (does not change results).", Environment.ProcessorCount).AtLeast(1);
+        var reportEvery = Cli.Opt("--report-every", "Evaluate and write a metrics line every this many sequences.", 1000).AtLeast(1);
+        var checkpointEvery = Cli.Opt("--checkpoint-every", "Write a resumable checkpoint every this many sequences (0: only at the end).", 10_000L).AtLeast(0L);
+        var noStop = Cli.Opt("--no-stop", "Keep training after convergence until the budget is spent.", false);
+        var set = new Option<string[]>("--set") { Description = "Task setting key=value (repeatable), e.g. --set max-length=10.", AllowMultipleArgumentsPerToken = false };
+        var outDir = Cli.OptStr("--out", "Run folder (default: runs/<task>-<timestamp>).");
+        var resume = Cli.OptStr("--resume", "Continue the run in this folder from its last checkpoint.");
+
+        var cmd = new Command("train", "Train a machine on a task; writes config.json, metrics.jsonl, model.safetensors and checkpoint.safetensors.")
+        {
+            task, model, controller, seed, sequences, maxSeconds, batchSize, optimizer, lr, rows, width, readHeads, writeHeads,
+            ctrlSize, ctrlLayers, shifts, memInit, clipValue, clipNorm, shards, threads, reportEvery, checkpointEvery, noStop, set, outDir, resume,
+        };
+        cmd.SetAction(p => Cli.Run(() =>
+        {
+            string? resumeDir = p.GetValue(resume);
+            TrainingSession session;
+            if (resumeDir is not null)
+            {
+                Option[] fixedAtStart = [model, controller, seed, batchSize, optimizer, lr, rows, width, readHeads, writeHeads, ctrlSize,
+                    ctrlLayers, shifts, memInit, clipValue, clipNorm, shards, reportEvery, checkpointEvery, noStop, set, outDir, maxSeconds];
+                foreach (Option s in fixedAtStart)
+                    if (p.GetResult(s) is { Implicit: false })
+                        throw new InvalidConfigurationException($"{s.Name} cannot change when resuming; the run's config.json fixes it.");
+                if (p.GetValue(task) is not null)
+                    throw new InvalidConfigurationException("Give either a task or --resume DIR, not both.");
+                long? budget = p.GetResult(sequences) is { Implicit: false } ? p.GetValue(sequences) : null;
+                session = TrainingSession.Resume(resumeDir, budget, p.GetValue(threads));
+                Console.Error.WriteLine($"Resuming {resumeDir} at {session.Trainer.SequencesSeen:N0} sequences.");
+            }
+            else
+            {
+                string taskName = p.GetValue(task) ?? throw new InvalidConfigurationException(
+                    $"Name a task to train ({string.Join(", ", TaskCatalog.Names)}) or give --resume DIR.");
+                taskName = taskName.ToLowerInvariant();
+                ModelKind kind = ModelPresets.Parse(p.GetValue(model)!);
+                NtmConfig config = ModelPresets.For(taskName, kind);
+                if (p.GetValue(controller) is { } ck)
+                    config = config with
+                    {
+                        Controller = ck.ToLowerInvariant() switch
+                        {
+                            "lstm" => ControllerKind.Lstm,
+                            "feedforward" or "feed-forward" or "ff" => ControllerKind.FeedForward,
+                            _ => throw new InvalidConfigurationException($"Unknown controller '{ck}'; choose lstm or feedforward."),
+                        },
+                    };
+                if (p.GetValue(memInit) is { } mi)
+                    config = config with
+                    {
+                        MemoryInit = mi.ToLowerInvariant() switch
+                        {
+                            "constant" => MemoryInit.Constant,
+                            "learned" => MemoryInit.Learned,
+                            "random" => MemoryInit.Random,
+                            _ => throw new InvalidConfigurationException($"Unknown memory initialisation '{mi}'; choose constant, learned or random."),
+                        },
+                    };
+                config = config with
+                {
+                    MemoryRows = p.GetValue(rows) ?? config.MemoryRows,
+                    MemoryWidth = p.GetValue(width) ?? config.MemoryWidth,
+                    ReadHeads = p.GetValue(readHeads) ?? config.ReadHeads,
+                    WriteHeads = p.GetValue(writeHeads) ?? config.WriteHeads,
+                    ControllerSize = p.GetValue(ctrlSize) ?? config.ControllerSize,
+                    ControllerLayers = p.GetValue(ctrlLayers) ?? config.ControllerLayers,
+                    ShiftRange = p.GetValue(shifts) ?? config.ShiftRange,
+                };
+                OptimizerKind opt = p.GetValue(optimizer)!.ToLowerInvariant() switch
+                {
+                    "adam" => OptimizerKind.Adam,
+                    "rmsprop" => OptimizerKind.RmsProp,
+                    string o => throw new InvalidConfigurationException($"Unknown optimizer '{o}'; choose adam or rmsprop."),
+                };
+                ulong s = p.GetValue(seed);
+                var settings = new RunSettings
+                {
+                    Task = taskName,
+                    TaskSettings = Cli.ParseSettings(p.GetValue(set)),
+                    Model = config,
+                    ModelSeed = s,
+                    Trainer = new TrainerOptions
+                    {
+                        BatchSize = p.GetValue(batchSize),
+                        Optimizer = opt,
+                        LearningRate = p.GetValue(lr) ?? (opt == OptimizerKind.Adam ? 1e-3f : 1e-4f),
+                        ClipValue = p.GetValue(clipValue),
+                        ClipNorm = p.GetValue(clipNorm),
+                        Shards = p.GetValue(shards),
+                        Threads = p.GetValue(threads),
+                        Seed = s,
+                    },
+                    MaxSequences = p.GetValue(sequences),
+                    MaxSeconds = p.GetValue(maxSeconds),
+                    ReportEvery = p.GetValue(reportEvery),
+                    CheckpointEvery = p.GetValue(checkpointEvery),
+                    StopWhenConverged = !p.GetValue(noStop),
+                };
+                string dir = p.GetValue(outDir)
+                    ?? Path.Combine("runs", $"{taskName}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+                session = TrainingSession.Start(dir, settings);
+                Console.Error.WriteLine(
+                    $"Training {ModelPresets.NameOf(kind)} on {taskName} ({session.Model.TrainableParameterCount:N0} parameters), seed {s}, into {dir}");
+            }
+
+            RunSummary summary = RunWithProgress(session);
+            MetricsLine? last = summary.Last;
+            string evalPart = last is null ? "" : $", eval {Cli.F(last.EvalCostBits, 2)} bits and {Cli.F(last.EvalBitErrors)} bit errors per sequence";
+            Console.WriteLine(
+                $"{session.Settings.Task}: {(summary.Converged ? "converged" : "not converged")} after {summary.Sequences:N0} sequences in {Cli.F(summary.Seconds, 1)} s ({summary.StopReason}){evalPart}; saved to {session.Directory}");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static RunSummary RunWithProgress(TrainingSession session)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+            Console.Error.WriteLine("Stopping after this step; the last checkpoint stays valid.");
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            bool interactive = !Console.IsOutputRedirected && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+            long max = session.Settings.MaxSequences;
+            if (!interactive)
+                return session.Run(line => Console.WriteLine(Format(line)), cancel.Token);
+
+            RunSummary? result = null;
+            AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(ctx =>
+                {
+                    var bar = ctx.AddTask($"{session.Settings.Task}: starting", maxValue: max);
+                    bar.Value = session.Trainer.SequencesSeen;
+                    result = session.Run(line =>
+                    {
+                        bar.Value = line.Sequences;
+                        bar.Description = Markup.Escape(Format(line));
+                    }, cancel.Token);
+                    bar.Value = max;
+                });
+            return result!;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static string Format(MetricsLine m) =>
+        $"{m.Sequences,9:N0} seq {m.Seconds,7:F1} s  train {m.TrainCostBits,7:F2} bits  eval {m.EvalCostBits,7:F2} bits {m.EvalBitErrors,7:F3} bit errors";
+}

@@ -1,0 +1,79 @@
+namespace Ntm.Model;
+
+/// <summary>The three models of the paper's experiments (its Tables 1-3 and section 4).</summary>
+public enum ModelKind
+{
+    /// <summary>NTM with an LSTM controller.</summary>
+    NtmLstm,
+    /// <summary>NTM with a feed-forward controller.</summary>
+    NtmFeedForward,
+    /// <summary>A plain 3-layer LSTM with a sigmoid output layer (no memory).</summary>
+    Lstm,
+}
+
+/// <summary>One row of the paper's parameter tables.</summary>
+/// <param name="Task">Task name.</param>
+/// <param name="Model">Which model.</param>
+/// <param name="Config">Our configuration for it (input and output widths filled in by the caller).</param>
+/// <param name="PaperParameters">The count the paper reports.</param>
+public sealed record ModelPreset(string Task, ModelKind Model, NtmConfig Config, int PaperParameters);
+
+/// <summary>
+/// The paper's model sizes per task. Memory is 128 x 20 everywhere; "heads" in the paper counts
+/// read/write head pairs, so n heads means n read heads and n write heads.
+/// </summary>
+public static class ModelPresets
+{
+    /// <summary>The command-line names of the models.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["ntm-lstm", "ntm-ff", "lstm"];
+
+    /// <summary>Parses a command-line model name.</summary>
+    public static ModelKind Parse(string name) => name.ToLowerInvariant() switch
+    {
+        "ntm-lstm" => ModelKind.NtmLstm,
+        "ntm-ff" or "ntm-feedforward" => ModelKind.NtmFeedForward,
+        "lstm" => ModelKind.Lstm,
+        _ => throw new InvalidConfigurationException($"Unknown model '{name}'; choose one of {string.Join(", ", Names)}."),
+    };
+
+    /// <summary>The command-line name of a model.</summary>
+    public static string NameOf(ModelKind kind) => kind switch
+    {
+        ModelKind.NtmLstm => "ntm-lstm",
+        ModelKind.NtmFeedForward => "ntm-ff",
+        _ => "lstm",
+    };
+
+    private static NtmConfig Ntm(ControllerKind c, int heads, int size, int layers = 1)
+        => new() { Controller = c, ReadHeads = heads, WriteHeads = heads, ControllerSize = size, ControllerLayers = layers };
+
+    private static NtmConfig Plain(int size) => new() { ReadHeads = 0, WriteHeads = 0, ControllerSize = size, ControllerLayers = 3 };
+
+    /// <summary>Every preset, in the order of the paper's tables.</summary>
+    public static IReadOnlyList<ModelPreset> All { get; } =
+    [
+        new("copy", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 1, 100), 17_162),
+        new("copy", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 1, 100), 67_561),
+        new("copy", ModelKind.Lstm, Plain(256), 1_352_969),
+        new("repeat-copy", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 1, 100), 16_712),
+        new("repeat-copy", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 1, 100), 66_111),
+        new("repeat-copy", ModelKind.Lstm, Plain(512), 5_312_007),
+        new("associative-recall", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 4, 256), 146_845),
+        new("associative-recall", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 1, 100), 70_330),
+        new("associative-recall", ModelKind.Lstm, Plain(256), 1_344_518),
+        new("dynamic-ngrams", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 1, 100), 14_656),
+        new("dynamic-ngrams", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 1, 100), 61_749),
+        new("dynamic-ngrams", ModelKind.Lstm, Plain(128), 331_905),
+        new("priority-sort", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 8, 512), 508_305),
+        new("priority-sort", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 5, 100, layers: 2), 269_038),
+        new("priority-sort", ModelKind.Lstm, Plain(128), 384_424),
+    ];
+
+    /// <summary>The preset for a task and model; tasks the paper did not run (e.g. custom) get the copy task's sizes.</summary>
+    public static NtmConfig For(string task, ModelKind model)
+    {
+        ModelPreset? p = All.FirstOrDefault(x => x.Task == task && x.Model == model)
+                      ?? All.First(x => x.Task == "copy" && x.Model == model);
+        return p.Config;
+    }
+}

@@ -1,0 +1,77 @@
+using Ntm.Model;
+using Ntm.Numerics;
+using Ntm.Tasks;
+
+namespace Ntm.Training;
+
+/// <summary>One point of a generalisation table.</summary>
+/// <param name="Axis">The setting(s) varied, e.g. {"length": 50}.</param>
+/// <param name="Sequences">Sequences evaluated.</param>
+/// <param name="CostBits">Mean cost per sequence in bits.</param>
+/// <param name="BitErrors">Mean bit errors per sequence.</param>
+/// <param name="OptimalCostBits">For dynamic n-grams: the Bayes-optimal estimator's mean cost on the same sequences.</param>
+public sealed record GeneralizationRow(IReadOnlyDictionary<string, int> Axis, int Sequences, double CostBits, double BitErrors, double? OptimalCostBits = null);
+
+/// <summary>
+/// Evaluates a trained machine along its task's own axis, beyond the training range (paper section 4):
+/// copy at lengths 10, 20, 30, 50, 120; repeat copy with length or repeat count doubled;
+/// associative recall with 6 to 20 items; priority sort with more inputs; dynamic n-grams against
+/// the Bayes-optimal estimator.
+/// </summary>
+public static class Generalization
+{
+    /// <summary>Largest number of sequences run at once (bounds the memory a long sequence needs).</summary>
+    public const int ChunkSize = 25;
+
+    /// <summary>The axis points evaluated for a task, each with a function that makes a batch there.</summary>
+    public static IReadOnlyList<(IReadOnlyDictionary<string, int> Axis, Func<Rng, int, SequenceBatch> Make)> Points(ISequenceTask task)
+    {
+        var list = new List<(IReadOnlyDictionary<string, int>, Func<Rng, int, SequenceBatch>)>();
+        switch (task)
+        {
+            case CopyTask c:
+                foreach (int l in new[] { 10, 20, 30, 50, 120 })
+                    list.Add((new Dictionary<string, int> { ["length"] = l }, (r, n) => c.Make(r, n, l)));
+                break;
+            case RepeatCopyTask rc:
+                foreach ((int l, int k) in new[] { (rc.MaxLength, rc.MaxRepeats), (2 * rc.MaxLength, rc.MaxRepeats), (rc.MaxLength, 2 * rc.MaxRepeats) })
+                    list.Add((new Dictionary<string, int> { ["length"] = l, ["repeats"] = k }, (r, n) => rc.Make(r, n, l, k)));
+                break;
+            case AssociativeRecallTask ar:
+                foreach (int items in new[] { 6, 8, 10, 12, 15, 20 })
+                    list.Add((new Dictionary<string, int> { ["items"] = items }, (r, n) => ar.Make(r, n, items)));
+                break;
+            case PrioritySortTask ps:
+                foreach (int inputs in new[] { ps.Inputs, ps.Inputs + 10, 2 * ps.Inputs })
+                    list.Add((new Dictionary<string, int> { ["inputs"] = inputs, ["outputs"] = ps.Outputs }, (r, n) => ps.Make(r, n, inputs, ps.Outputs)));
+                break;
+            default:
+                list.Add((new Dictionary<string, int>(), (r, n) => task.Sample(r, n)));
+                break;
+        }
+        return list;
+    }
+
+    /// <summary>Evaluates <paramref name="count"/> fresh sequences at every axis point.</summary>
+    public static IReadOnlyList<GeneralizationRow> Run(NeuralTuringMachine model, ISequenceTask task, int count, ulong seed)
+    {
+        if (count < 1) throw new InvalidConfigurationException($"Evaluate at least 1 sequence per point, got {count}.");
+        var rows = new List<GeneralizationRow>();
+        foreach ((IReadOnlyDictionary<string, int> axis, Func<Rng, int, SequenceBatch> make) in Points(task))
+        {
+            var rng = new Rng(seed);
+            double cost = 0, errors = 0, optimal = 0;
+            for (int done = 0; done < count; done += ChunkSize)
+            {
+                int n = Math.Min(ChunkSize, count - done);
+                SequenceBatch batch = make(rng, n);
+                BatchScores s = model.Evaluate(batch);
+                cost += s.CostBits.Sum();
+                errors += s.BitErrors.Sum();
+                if (task is DynamicNGramsTask ng) optimal += ng.OptimalCost(batch).Sum();
+            }
+            rows.Add(new GeneralizationRow(axis, count, cost / count, errors / count, task is DynamicNGramsTask ? optimal / count : null));
+        }
+        return rows;
+    }
+}
