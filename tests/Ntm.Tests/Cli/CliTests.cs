@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Ntm.Training;
+using Xunit;
+
+namespace Ntm.Tests.Cli;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "ntm-cli-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public void Train_then_eval_writes_the_run_files_and_json()
+    {
+        string run = Path.Combine(_dir, "run");
+        var (exit, stdout, stderr) = CliProcess.Run(["train", "copy", "--sequences", "200", "--out", run, "--seed", "4", .. CliProcess.Tiny]);
+        Assert.True(exit == 0, stderr);
+        foreach (string f in new[] { "config.json", "metrics.jsonl", "model.safetensors", "checkpoint.safetensors" })
+            Assert.True(File.Exists(Path.Combine(run, f)), $"{f} missing");
+        Assert.Contains("copy: ", stdout);
+        string[] metrics = File.ReadAllLines(Path.Combine(run, "metrics.jsonl"));
+        Assert.Equal(5, metrics.Length);
+        using (var line = JsonDocument.Parse(metrics[^1]))
+            foreach (string key in new[] { "sequences", "seconds", "train_cost_bits", "eval_cost_bits", "eval_bit_errors" })
+                Assert.True(line.RootElement.TryGetProperty(key, out _), $"metrics line lacks {key}");
+
+        (exit, stdout, stderr) = CliProcess.Run("eval", run, "--length", "6", "--count", "30", "--json");
+        Assert.True(exit == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal("copy", doc.RootElement.GetProperty("task").GetString());
+        Assert.Equal(6, doc.RootElement.GetProperty("length").GetInt32());
+        Assert.Equal(30, doc.RootElement.GetProperty("sequences").GetInt32());
+        Assert.True(doc.RootElement.GetProperty("cost_bits").GetDouble() > 0);
+        Assert.True(doc.RootElement.GetProperty("bit_errors").GetDouble() >= 0);
+
+        (exit, stdout, stderr) = CliProcess.Run("generalize", run, "--count", "5", "--json");
+        Assert.True(exit == 0, stderr);
+        using var gen = JsonDocument.Parse(stdout);
+        Assert.Equal([10, 20, 30, 50, 120], gen.RootElement.EnumerateArray().Select(e => e.GetProperty("length").GetInt32()));
+    }
+
+    [Theory]
+    [InlineData(2, "train", "copy", "--batch-size", "0")]
+    [InlineData(2, "train", "copy", "--lr", "fast")]
+    [InlineData(2, "eval")]
+    [InlineData(2, "frobnicate")]
+    [InlineData(1, "train", "nosuchtask")]
+    [InlineData(1, "train", "copy", "--optimizer", "sgd")]
+    [InlineData(1, "train", "copy", "--set", "max-length")]
+    [InlineData(1, "train", "copy", "--set", "colour=blue")]
+    [InlineData(1, "eval", "/nonexistent/run")]
+    [InlineData(1, "train", "--resume", "/nonexistent/run")]
+    public void Bad_input_gives_one_line_and_a_nonzero_exit(int expected, params string[] args)
+    {
+        string[] full = args[0] == "train" && !args.Contains("--resume") ? [.. args, "--out", Path.Combine(_dir, "x")] : args;
+        var (exit, _, stderr) = CliProcess.Run(full);
+        Assert.Equal(expected, exit);
+        string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public void Eval_of_a_corrupt_model_file_names_the_file()
+    {
+        string run = Path.Combine(_dir, "run");
+        Assert.Equal(0, CliProcess.Run(["train", "copy", "--sequences", "40", "--out", run, .. CliProcess.Tiny]).Exit);
+        string model = Path.Combine(run, "model.safetensors");
+        byte[] bytes = File.ReadAllBytes(model);
+        File.WriteAllBytes(model, bytes[..(bytes.Length / 2)]);
+        var (exit, _, stderr) = CliProcess.Run("eval", run);
+        Assert.Equal(1, exit);
+        Assert.Contains("model.safetensors", stderr);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void Killing_training_at_any_moment_leaves_a_loadable_checkpoint()
+    {
+        string run = Path.Combine(_dir, "run");
+        var rng = new Random(5);
+        for (int attempt = 0; attempt < 4; attempt++)
+        {
+            string[] args = attempt == 0
+                ? ["train", "copy", "--sequences", "1000000", "--no-stop", "--checkpoint-every", "40", "--out", run, .. CliProcess.Tiny]
+                : ["train", "--resume", run, "--threads", "1"];
+            using var p = Process.Start(CliProcess.StartInfo(args))!;
+            string checkpoint = Path.Combine(run, TrainingSession.CheckpointFile);
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(checkpoint) && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
+            Assert.True(File.Exists(checkpoint), "no checkpoint appeared");
+            Thread.Sleep(rng.Next(100, 600));   // checkpoints are written many times a second: the kill lands at a random point
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+
+            var session = TrainingSession.Resume(run);
+            Assert.True(session.Trainer.SequencesSeen > 0);
+            Assert.Equal(session.Trainer.SequencesSeen / 40, session.Metrics.Count);
+        }
+    }
+}
