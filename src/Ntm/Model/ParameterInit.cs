@@ -13,16 +13,6 @@ internal static class ParameterInit
     /// </summary>
     public const float InitialFocusLogit = 10f;
 
-    /// <summary>
-    /// Bias of every head's interpolation gate: sigmoid(-2) = 0.12, so a new head mostly keeps (and
-    /// shifts) its previous weighting instead of mixing in the near-uniform content weighting of a
-    /// memory that is still empty; otherwise the initial focus blurs away within a few steps.
-    /// </summary>
-    public const float GateBias = -2f;
-
-    /// <summary>Bias of every head's sharpening: gamma = 1 + softplus(1) = 2.3, so shifted weightings stay focused.</summary>
-    public const float SharpenBias = 1f;
-
     /// <summary>LSTM forget-gate bias: 1 (Gers et al. 2000; Jozefowicz et al. 2015) so state is kept by default.</summary>
     public const float ForgetBias = 1f;
 
@@ -50,17 +40,6 @@ internal static class ParameterInit
             {
                 // Glorot and Bengio 2010: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)).
                 Uniform(v, rng, Math.Sqrt(6.0 / (t.Shape[0] + t.Shape[1])));
-            }
-            else if (name == "heads.bias")
-            {
-                int off = 0;
-                for (int h = 0; h < config.Heads; h++)
-                {
-                    var hl = new Heads.HeadLayout(config.MemoryWidth, config.ShiftRange, isWrite: h < config.WriteHeads);
-                    v[off + hl.Gate] = GateBias;
-                    v[off + hl.Gamma] = SharpenBias;
-                    off += hl.Size;
-                }
             }
             else if (name == "init.read")
             {
