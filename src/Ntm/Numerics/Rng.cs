@@ -99,7 +99,13 @@ public sealed class Rng
     {
         if (maxInclusive < minInclusive)
             throw new ArgumentOutOfRangeException(nameof(maxInclusive), $"The range [{minInclusive}, {maxInclusive}] is empty.");
-        return minInclusive + NextInt(maxInclusive - minInclusive + 1);
+        long width = (long)maxInclusive - minInclusive + 1;
+        if (width <= int.MaxValue) return minInclusive + NextInt((int)width);
+        // Wider than int: reject the top partial block of 64-bit draws so every value is equally likely.
+        ulong w = (ulong)width, limit = ulong.MaxValue - ulong.MaxValue % w;
+        ulong x;
+        do x = NextUInt64(); while (x >= limit);
+        return (int)(minInclusive + (long)(x % w));
     }
 
     /// <summary>A fair coin: true with probability 1/2.</summary>
