@@ -24,7 +24,7 @@ internal static class TrainCommand
         var maxSeconds = Cli.Opt("--max-seconds", "Stop after this many seconds of training (0: no limit).", 0.0).AtLeast(0.0);
         var batchSize = Cli.Opt("--batch-size", "Sequences per minibatch.", new TrainerOptions().BatchSize).AtLeast(1);
         var optimizer = Cli.Opt("--optimizer", "Update rule: adam or rmsprop (Graves 2013, the paper's).", "adam");
-        var lr = Cli.OptNull<float>("--lr", "Learning rate (default: 1e-3 for adam, 1e-4 for rmsprop as in the paper).");
+        var lr = Cli.OptNull<float>("--lr", "Learning rate (default: 5e-4 for adam, 1e-4 for rmsprop as in the paper).");
         var rows = Cli.OptNull<int>("--memory-rows", "Memory rows N (paper: 128).").AtLeast(1);
         var width = Cli.OptNull<int>("--memory-width", "Memory width M (paper: 20).").AtLeast(1);
         var readHeads = Cli.OptNull<int>("--read-heads", "Read heads.").AtLeast(0);
@@ -121,7 +121,7 @@ internal static class TrainCommand
                     {
                         BatchSize = p.GetValue(batchSize),
                         Optimizer = opt,
-                        LearningRate = p.GetValue(lr) ?? (opt == OptimizerKind.Adam ? 1e-3f : 1e-4f),
+                        LearningRate = p.GetValue(lr) ?? (opt == OptimizerKind.Adam ? 5e-4f : 1e-4f),
                         ClipValue = p.GetValue(clipValue),
                         ClipNorm = p.GetValue(clipNorm),
                         Shards = p.GetValue(shards),

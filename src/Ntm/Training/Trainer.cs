@@ -13,7 +13,7 @@ public sealed record TrainerOptions
     /// <summary>Update rule.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
     /// <summary>Learning rate.</summary>
-    public float LearningRate { get; init; } = 1e-3f;
+    public float LearningRate { get; init; } = 5e-4f;
     /// <summary>Element-wise gradient clip (the paper: 10); 0 disables it.</summary>
     public float ClipValue { get; init; } = 10f;
     /// <summary>Global-norm gradient clip; 0 disables it.</summary>

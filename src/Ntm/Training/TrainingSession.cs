@@ -252,7 +252,7 @@ public sealed class TrainingSession
                 trainCost = trainErrors = 0;
                 trainSeqs = 0;
                 _metrics.Add(line);
-                File.AppendAllText(metricsPath, JsonSerializer.Serialize(line, Json.Compact) + "\n", Encoding.UTF8);
+                File.AppendAllText(metricsPath, JsonSerializer.Serialize(line, Json.Compact) + "\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
                 onReport?.Invoke(line);
                 if (line.EvalBitErrors < s.ConvergedBitErrors) _converged = true;
                 if (_converged && s.StopWhenConverged) { reason = "converged"; break; }

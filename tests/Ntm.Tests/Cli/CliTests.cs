@@ -23,6 +23,7 @@ public sealed class CliTests : IDisposable
         foreach (string f in new[] { "config.json", "metrics.jsonl", "model.safetensors", "checkpoint.safetensors" })
             Assert.True(File.Exists(Path.Combine(run, f)), $"{f} missing");
         Assert.Contains("copy: ", stdout);
+        Assert.Equal((byte)'{', File.ReadAllBytes(Path.Combine(run, "metrics.jsonl"))[0]);   // plain UTF-8, no byte-order mark
         string[] metrics = File.ReadAllLines(Path.Combine(run, "metrics.jsonl"));
         Assert.Equal(5, metrics.Length);
         using (var line = JsonDocument.Parse(metrics[^1]))
