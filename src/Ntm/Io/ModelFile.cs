@@ -47,7 +47,7 @@ public static class ModelFile
         SafeTensorsContent content = SafeTensorsFile.Read(path);
         metadata = content.Metadata;
         NtmConfig config = ReadConfig(content, path);
-        var layout = new ParameterLayout(config);
+        ParameterLayout layout = CheckedLayout(content, path, config, "");
         var values = new float[layout.Count];
         Fill(content, path, layout, values, "");
         foreach (NamedTensor t in content.Tensors)
@@ -73,6 +73,21 @@ public static class ModelFile
         {
             throw new InvalidFileException(path, $"the configuration in the metadata is invalid: {e.Message}", e);
         }
+    }
+
+    // The layout of a configuration read from a file, checked against the file's tensors before anything
+    // is allocated from it: a configuration in a header cannot make us allocate more than the file holds.
+    internal static ParameterLayout CheckedLayout(SafeTensorsContent content, string path, NtmConfig config, string prefix)
+    {
+        ParameterLayout layout;
+        try { layout = new ParameterLayout(config); }
+        catch (InvalidConfigurationException e) { throw new InvalidFileException(path, $"the configuration in the metadata is invalid: {e.Message}", e); }
+        long present = 0;
+        foreach (NamedTensor t in content.Tensors)
+            if (t.Name.StartsWith(prefix, StringComparison.Ordinal)) present += t.Data.Length;
+        if (present < layout.Count)
+            throw new InvalidFileException(path, $"the configuration needs {layout.Count} parameters but the file holds {present}.");
+        return layout;
     }
 
     // Copies every tensor of the layout from the file (named prefix + name) into values, checking shapes and values.

@@ -115,8 +115,9 @@ public sealed class TrainingSession
         NtmConfig config = ModelFile.ReadConfig(content, path);
         if (config != settings.Model)
             throw new InvalidFileException(path, $"its machine configuration does not match {ConfigFile}.");
-        var values = new float[new ParameterLayout(config).Count];
-        ModelFile.Fill(content, path, new ParameterLayout(config), values, CheckpointParamPrefix);
+        ParameterLayout layout = ModelFile.CheckedLayout(content, path, config, CheckpointParamPrefix);
+        var values = new float[layout.Count];
+        ModelFile.Fill(content, path, layout, values, CheckpointParamPrefix);
         var model = NeuralTuringMachine.FromParameters(config, values);
         var session = new TrainingSession(directory, settings, CreateTask(settings), model);
 

@@ -134,7 +134,7 @@ public sealed class TrainingTests : IDisposable
         var content = SafeTensorsFile.Read(path);
         var meta = new Dictionary<string, string>(content.Metadata)
         {
-            [ModelFile.ConfigKey] = System.Text.Json.JsonSerializer.Serialize(model.Config with { MemoryWidth = 6 }, Json.Compact),
+            [ModelFile.ConfigKey] = System.Text.Json.JsonSerializer.Serialize(model.Config with { MemoryWidth = 4 }, Json.Compact),
         };
         SafeTensorsFile.Write(path, content.Tensors, meta);
         var e = Assert.Throws<InvalidFileException>(() => ModelFile.Load(path));
