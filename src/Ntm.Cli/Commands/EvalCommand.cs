@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Ntm.Model;
 using Ntm.Numerics;
 using Ntm.Tasks;
 using Ntm.Training;
@@ -23,19 +22,11 @@ internal static class EvalCommand
             int? len = p.GetValue(length);
             ISequenceTask task = len is { } l ? run.TaskWithLength(l) : run.Task;
             int n = p.GetValue(count);
-            var rng = new Rng(p.GetValue(seed));
-            double cost = 0, errors = 0;
-            for (int done = 0; done < n; done += Generalization.ChunkSize)
-            {
-                int k = Math.Min(Generalization.ChunkSize, n - done);
-                BatchScores s = run.Model.Evaluate(task.Sample(rng, k));
-                cost += s.CostBits.Sum();
-                errors += s.BitErrors.Sum();
-            }
+            (double cost, double errors) = Generalization.Score(run.Model, task.Sample, n, new Rng(p.GetValue(seed)));
             if (p.GetValue(json))
-                Cli.PrintJson(new { task = run.Settings.Task, length = len, sequences = n, cost_bits = cost / n, bit_errors = errors / n });
+                Cli.PrintJson(new { task = run.Settings.Task, length = len, sequences = n, cost_bits = cost, bit_errors = errors });
             else
-                Console.WriteLine($"{run.Settings.Task}{(len is null ? "" : $" at length {len}")}: {Cli.F(cost / n)} bits and {Cli.F(errors / n)} bit errors per sequence over {n} sequences");
+                Console.WriteLine($"{run.Settings.Task}{(len is null ? "" : $" at length {len}")}: {Cli.F(cost)} bits and {Cli.F(errors)} bit errors per sequence over {n} sequences");
             return 0;
         }));
         return cmd;

@@ -50,7 +50,7 @@ internal static class ReportCommand
                 .Concat([Cli.F(r.CostBits, 2), Cli.F(r.BitErrors, 3)])
                 .Concat(r.OptimalCostBits is { } o ? [Cli.F(o, 2)] : Array.Empty<string>()).ToList()).ToList();
             var columns = axes.Concat(["cost (bits/seq)", "bit errors/seq"]).Concat(rows.Any(r => r.OptimalCostBits is not null) ? ["optimal (bits/seq)"] : Array.Empty<string>()).ToList();
-            MetricsLine? last = TrainingSessionMetrics(run.Directory).LastOrDefault();
+            MetricsLine? last = TrainingSession.ReadMetrics(run.Directory).LastOrDefault();
             HtmlReport.Write(html, new ReportContent
             {
                 Title = $"Neural Turing Machine: {run.Settings.Task} ({run.Model.TrainableParameterCount:N0} parameters)",
@@ -64,12 +64,5 @@ internal static class ReportCommand
             return 0;
         }));
         return cmd;
-    }
-
-    private static List<MetricsLine> TrainingSessionMetrics(string dir)
-    {
-        string path = Path.Combine(dir, TrainingSession.MetricsFile);
-        if (!File.Exists(path)) return [];
-        return File.ReadLines(path).Where(l => l.Length > 0).Select((l, i) => Json.Parse<MetricsLine>(l, $"{path} line {i + 1}", "metrics line")).ToList();
     }
 }

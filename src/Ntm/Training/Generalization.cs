@@ -52,25 +52,36 @@ public static class Generalization
         return list;
     }
 
+    /// <summary>
+    /// Mean cost (bits) and bit errors per sequence over <paramref name="count"/> sequences from
+    /// <paramref name="make"/>, run <see cref="ChunkSize"/> at a time; <paramref name="onBatch"/> sees each batch.
+    /// </summary>
+    public static (double CostBits, double BitErrors) Score(NeuralTuringMachine model, Func<Rng, int, SequenceBatch> make, int count, Rng rng,
+        Action<SequenceBatch>? onBatch = null)
+    {
+        if (count < 1) throw new InvalidConfigurationException($"Evaluate at least 1 sequence, got {count}.");
+        double cost = 0, errors = 0;
+        for (int done = 0; done < count; done += ChunkSize)
+        {
+            SequenceBatch batch = make(rng, Math.Min(ChunkSize, count - done));
+            BatchScores s = model.Evaluate(batch);
+            cost += s.CostBits.Sum();
+            errors += s.BitErrors.Sum();
+            onBatch?.Invoke(batch);
+        }
+        return (cost / count, errors / count);
+    }
+
     /// <summary>Evaluates <paramref name="count"/> fresh sequences at every axis point.</summary>
     public static IReadOnlyList<GeneralizationRow> Run(NeuralTuringMachine model, ISequenceTask task, int count, ulong seed)
     {
-        if (count < 1) throw new InvalidConfigurationException($"Evaluate at least 1 sequence per point, got {count}.");
         var rows = new List<GeneralizationRow>();
         foreach ((IReadOnlyDictionary<string, int> axis, Func<Rng, int, SequenceBatch> make) in Points(task))
         {
-            var rng = new Rng(seed);
-            double cost = 0, errors = 0, optimal = 0;
-            for (int done = 0; done < count; done += ChunkSize)
-            {
-                int n = Math.Min(ChunkSize, count - done);
-                SequenceBatch batch = make(rng, n);
-                BatchScores s = model.Evaluate(batch);
-                cost += s.CostBits.Sum();
-                errors += s.BitErrors.Sum();
-                if (task is DynamicNGramsTask ng) optimal += ng.OptimalCost(batch).Sum();
-            }
-            rows.Add(new GeneralizationRow(axis, count, cost / count, errors / count, task is DynamicNGramsTask ? optimal / count : null));
+            double optimal = 0;
+            (double cost, double errors) = Score(model, make, count, new Rng(seed),
+                batch => { if (task is DynamicNGramsTask ng) optimal += ng.OptimalCost(batch).Sum(); });
+            rows.Add(new GeneralizationRow(axis, count, cost, errors, task is DynamicNGramsTask ? optimal / count : null));
         }
         return rows;
     }

@@ -57,7 +57,6 @@ public sealed class Trainer
     private readonly float[][] _shardGrads;
     private readonly double[][] _shardCost, _shardErrors;
     private readonly float[] _grad;
-    private readonly bool[] _frozen;
 
     /// <summary>The machine being trained.</summary>
     public NeuralTuringMachine Model { get; }
@@ -95,9 +94,6 @@ public sealed class Trainer
             model.Workspace(s);
         }
         _grad = new float[model.Layout.Count];
-        _frozen = new bool[model.Layout.Count];
-        foreach (ParameterTensor t in model.Layout.Tensors)
-            if (!t.Trainable) _frozen.AsSpan(t.Offset, t.Length).Fill(true);
     }
 
     /// <summary>Restores the data stream and counters of an interrupted run (optimiser buffers via <see cref="Optimizer"/>).</summary>
@@ -150,7 +146,7 @@ public sealed class Trainer
             int count = (s + 1) * bsz / shards - s * bsz / shards;
             for (int b = 0; b < count; b++) { costSum += _shardCost[s][b]; errSum += _shardErrors[s][b]; }
         }
-        for (int i = 0; i < _grad.Length; i++) if (_frozen[i]) _grad[i] = 0;
+        // A fixed tensor (random initial memory) gets no gradient from the engine, so the optimiser leaves it as it is.
 
         float norm = TensorPrimitives.Norm(_grad);
         if (!float.IsFinite(norm))

@@ -144,11 +144,20 @@ public sealed class TrainingSession
         string[] lines = File.Exists(metricsPath) ? File.ReadAllLines(metricsPath) : [];
         if (lines.Length < metricsLines)
             throw new InvalidFileException(metricsPath, $"has {lines.Length} lines but the checkpoint was written after {metricsLines}.");
-        for (int i = 0; i < metricsLines; i++)
-            session._metrics.Add(Json.Parse<MetricsLine>(lines[i], $"{metricsPath} line {i + 1}", "metrics line"));
+        session._metrics.AddRange(ParseMetrics(lines.Take((int)metricsLines), metricsPath));
         AtomicFile.WriteAllText(metricsPath, string.Concat(lines.Take((int)metricsLines).Select(l => l + "\n")));
         return session;
     }
+
+    /// <summary>The metrics lines of the run in <paramref name="directory"/> (empty if it has none yet).</summary>
+    public static IReadOnlyList<MetricsLine> ReadMetrics(string directory)
+    {
+        string path = Path.Combine(directory, MetricsFile);
+        return File.Exists(path) ? ParseMetrics(File.ReadLines(path), path) : [];
+    }
+
+    private static List<MetricsLine> ParseMetrics(IEnumerable<string> lines, string path)
+        => lines.Select((l, i) => Json.Parse<MetricsLine>(l, $"{path} line {i + 1}", "metrics line")).ToList();
 
     private static ulong[] ParseState(SafeTensorsContent content, string path)
     {
