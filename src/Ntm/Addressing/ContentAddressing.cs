@@ -21,7 +21,10 @@ internal static class ContentAddressing
     public static void RowNorms<T>(ReadOnlySpan<T> memory, int width, Span<T> norms) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < norms.Length; i++)
-            norms[i] = TensorPrimitives.Norm(memory.Slice(i * width, width));
+        {
+            ReadOnlySpan<T> row = memory.Slice(i * width, width);
+            norms[i] = T.Sqrt(Simd.Dot(row, row));
+        }
     }
 
     // key is (M), memory is (N, M), rowNorms is (N); outputs similarity K (N) and wc (N); returns |k|.
@@ -31,14 +34,14 @@ internal static class ContentAddressing
     {
         int m = key.Length;
         T eps = T.CreateChecked(CosineEpsilon);
-        T keyNorm = TensorPrimitives.Norm(key);
+        T keyNorm = T.Sqrt(Simd.Dot(key, key));
         for (int i = 0; i < similarity.Length; i++)
-        {
-            T dot = TensorPrimitives.Dot(key, memory.Slice(i * m, m));
-            T k = dot / (keyNorm * rowNorms[i] + eps);
-            similarity[i] = k;
-            wc[i] = beta * k;
-        }
+            similarity[i] = Simd.Dot(key, memory.Slice(i * m, m));
+        // K = dot / (|k| |M(i)| + eps), the denominator built in wc first.
+        TensorPrimitives.Multiply(rowNorms.Slice(0, wc.Length), keyNorm, wc);
+        TensorPrimitives.Add(wc, eps, wc);
+        TensorPrimitives.Divide(similarity, wc, similarity);
+        TensorPrimitives.Multiply(similarity, beta, wc);
         Activations.SoftmaxInPlace(wc);
         return keyNorm;
     }
@@ -65,13 +68,13 @@ internal static class ContentAddressing
             T dDenom = -dK * similarity[i] / denom;   // dK/dD = -dot / D^2 = -K / D
             ReadOnlySpan<T> row = memory.Slice(i * m, m);
             Span<T> dRow = dMemory.Slice(i * m, m);
-            TensorPrimitives.MultiplyAdd(row, dDot, dKey, dKey);
+            Simd.Axpy(dDot, row, dKey);
             keyCoef += dDenom * rowNorms[i];
-            TensorPrimitives.MultiplyAdd(key, dDot, dRow, dRow);
+            Simd.Axpy(dDot, key, dRow);
             if (rowNorms[i] > T.Zero)
-                TensorPrimitives.MultiplyAdd(row, dDenom * keyNorm / rowNorms[i], dRow, dRow);
+                Simd.Axpy(dDenom * keyNorm / rowNorms[i], row, dRow);
         }
-        TensorPrimitives.MultiplyAdd(key, keyCoef * invKeyNorm, dKey, dKey);
+        Simd.Axpy(keyCoef * invKeyNorm, key, dKey);
         return dBeta;
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Ntm.Numerics;
 
 namespace Ntm.Addressing;
@@ -20,24 +21,26 @@ internal static class Sharpen
     public static void Forward<T>(ReadOnlySpan<T> wTilde, T gamma, Span<T> w) where T : IFloatingPointIeee754<T>
     {
         T eps = T.CreateChecked(WeightEpsilon);
-        for (int i = 0; i < w.Length; i++) w[i] = gamma * T.Log(wTilde[i] + eps);
+        TensorPrimitives.Add(wTilde.Slice(0, w.Length), eps, w);
+        TensorPrimitives.Log<T>(w, w);
+        TensorPrimitives.Multiply<T>(w, gamma, w);
         Activations.SoftmaxInPlace(w);
     }
 
-    // Reverses w = softmax(gamma l), l = log(w~ + eps): accumulates dWTilde; returns dGamma. scratch is (N).
+    // Reverses w = softmax(gamma l), l = log(w~ + eps): accumulates dWTilde; returns dGamma. scratch is (2N).
     public static T Backward<T>(Span<T> dWTilde, ReadOnlySpan<T> dW, ReadOnlySpan<T> wTilde, T gamma,
         ReadOnlySpan<T> w, Span<T> scratch) where T : IFloatingPointIeee754<T>
     {
         T eps = T.CreateChecked(WeightEpsilon);
         Span<T> dz = scratch.Slice(0, w.Length);
+        Span<T> x = scratch.Slice(w.Length, w.Length);
         Activations.SoftmaxBackward(dz, w, dW);
-        T dGamma = T.Zero;
-        for (int i = 0; i < w.Length; i++)
-        {
-            T x = wTilde[i] + eps;
-            dGamma += dz[i] * T.Log(x);
-            dWTilde[i] += gamma * dz[i] / x;
-        }
+        TensorPrimitives.Add(wTilde.Slice(0, w.Length), eps, x);
+        TensorPrimitives.Log<T>(x, x);
+        T dGamma = TensorPrimitives.Dot<T>(dz, x);                 // dGamma = sum_i dz_i l_i
+        TensorPrimitives.Add(wTilde.Slice(0, w.Length), eps, x);
+        TensorPrimitives.Divide<T>(dz, x, x);
+        TensorPrimitives.MultiplyAdd<T>(x, gamma, dWTilde, dWTilde);  // dw~_i += gamma dz_i / (w~_i + eps)
         return dGamma;
     }
 }

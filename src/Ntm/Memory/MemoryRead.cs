@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using Ntm.Numerics;
 
 namespace Ntm.Memory;
 
@@ -12,7 +12,7 @@ internal static class MemoryRead
         int m = r.Length;
         r.Clear();
         for (int i = 0; i < w.Length; i++)
-            TensorPrimitives.MultiplyAdd(memory.Slice(i * m, m), w[i], r, r);
+            Simd.Axpy(w[i], memory.Slice(i * m, m), r);
     }
 
     // Reverses r = sum_i w(i) M(i): dw(i) += dr . M(i), dM(i) += w(i) dr.
@@ -22,9 +22,8 @@ internal static class MemoryRead
         int m = dR.Length;
         for (int i = 0; i < w.Length; i++)
         {
-            dW[i] += TensorPrimitives.Dot(dR, memory.Slice(i * m, m));
-            Span<T> dRow = dMemory.Slice(i * m, m);
-            TensorPrimitives.MultiplyAdd(dR, w[i], dRow, dRow);
+            dW[i] += Simd.Dot(dR, memory.Slice(i * m, m));
+            Simd.Axpy(w[i], dR, dMemory.Slice(i * m, m));
         }
     }
 }

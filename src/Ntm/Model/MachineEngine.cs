@@ -161,17 +161,19 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
             TensorPrimitives.Sigmoid<T>(g.Slice(3 * h, h), g.Slice(3 * h, h));        // output
             int o = (t * batch + b) * h;
             Span<T> c = ws.C[l].AsSpan(o, h), tc = ws.TanhC[l].AsSpan(o, h), hid = ws.Hid[l].AsSpan(o, h);
-            ReadOnlySpan<T> cPrev = t == 0 ? default : ws.C[l].AsSpan(o - batch * h, h);
-            for (int j = 0; j < h; j++)
-            {
-                T cp = t == 0 ? T.Zero : cPrev[j];
-                T cj = g[h + j] * cp + g[j] * g[2 * h + j];    // c = f c_prev + i g
-                c[j] = cj;
-                T tcj = T.Tanh(cj);
-                tc[j] = tcj;
-                hid[j] = g[3 * h + j] * tcj;                    // h = o tanh(c)
-            }
+            // c = f c_prev + i g;  h = o tanh(c)
+            if (t == 0) TensorPrimitives.Multiply<T>(g.Slice(0, h), g.Slice(2 * h, h), c);
+            else TensorPrimitives.FusedMultiplyAdd<T>(g.Slice(h, h), ws.C[l].AsSpan(o - batch * h, h), Product(g.Slice(0, h), g.Slice(2 * h, h), hid), c);
+            TensorPrimitives.Tanh<T>(c, tc);
+            TensorPrimitives.Multiply<T>(g.Slice(3 * h, h), tc, hid);
         }
+    }
+
+    // i g into a scratch row (the hidden output row, overwritten right after).
+    private static ReadOnlySpan<T> Product(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> into)
+    {
+        TensorPrimitives.Multiply<T>(a, b, into);
+        return into;
     }
 
     private void FeedForwardLayer(ReadOnlySpan<T> prm, ShardWorkspace<T> ws, int l, int t, int batch)
@@ -476,7 +478,7 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
             ? ws.InitW.AsSpan(hd * _n, _n)
             : ws.W.AsSpan((((t - 1) * batch + b) * _heads + hd) * _n, _n);
         ReadOnlySpan<T> sim = ws.Sim.AsSpan(at, _n), wc = ws.Wc.AsSpan(at, _n), wg = ws.Wg.AsSpan(at, _n), wt = ws.Wt.AsSpan(at, _n), w = ws.W.AsSpan(at, _n);
-        Span<T> dWt = ws.ScratchA.AsSpan(0, _n), dWg = ws.ScratchB.AsSpan(0, _n), dWc = ws.ScratchC.AsSpan(0, _n), scratch = ws.ScratchD.AsSpan(0, _n);
+        Span<T> dWt = ws.ScratchA.AsSpan(0, _n), dWg = ws.ScratchB.AsSpan(0, _n), dWc = ws.ScratchC.AsSpan(0, _n), scratch = ws.ScratchD.AsSpan(0, 2 * _n);
         dWt.Clear(); dWg.Clear(); dWc.Clear();
 
         dAct[hl.Gamma] += Sharpen.Backward(dWt, dw, wt, act[hl.Gamma], w, scratch);

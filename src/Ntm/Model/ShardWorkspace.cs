@@ -59,7 +59,7 @@ internal sealed class ShardWorkspace<T> where T : unmanaged, IFloatingPointIeee7
     public T[] ScratchA = [];     // (N) per-head scratch
     public T[] ScratchB = [];
     public T[] ScratchC = [];
-    public T[] ScratchD = [];
+    public T[] ScratchD = [];     // (2N): sharpening's backward needs two rows
     public T[] ScratchE = [];
 
     public ShardWorkspace(NtmConfig config, ParameterLayout layout)
@@ -141,7 +141,7 @@ internal sealed class ShardWorkspace<T> where T : unmanaged, IFloatingPointIeee7
         DPackE = New((long)c.WriteHeads * m);
         DPackA = New((long)c.WriteHeads * m);
         int scratch = Math.Max(n, 2 * c.ShiftRange + 1);
-        ScratchA = New(scratch); ScratchB = New(scratch); ScratchC = New(scratch); ScratchD = New(scratch); ScratchE = New(scratch);
+        ScratchA = New(scratch); ScratchB = New(scratch); ScratchC = New(scratch); ScratchD = New(2L * scratch); ScratchE = New(scratch);
         StepCapacity = steps;
         BatchCapacity = batch;
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Ntm.Numerics;
 
@@ -15,19 +16,18 @@ internal static class Activations
     // In place over a span: s = softmax(s), shifted by the maximum so exp never overflows.
     public static void SoftmaxInPlace<T>(Span<T> s) where T : IFloatingPointIeee754<T>
     {
-        T max = s[0];
-        for (int i = 1; i < s.Length; i++) if (s[i] > max) max = s[i];
-        T sum = T.Zero;
-        for (int i = 0; i < s.Length; i++) { s[i] = T.Exp(s[i] - max); sum += s[i]; }
-        T inv = T.One / sum;
-        for (int i = 0; i < s.Length; i++) s[i] *= inv;
+        T max = TensorPrimitives.Max<T>(s);
+        TensorPrimitives.Subtract<T>(s, max, s);
+        TensorPrimitives.Exp<T>(s, s);
+        T inv = T.One / TensorPrimitives.Sum<T>(s);
+        TensorPrimitives.Multiply<T>(s, inv, s);
     }
 
     // Reverses p = softmax(z): dz_i = p_i (dp_i - sum_j p_j dp_j). dz may alias dp.
     public static void SoftmaxBackward<T>(Span<T> dz, ReadOnlySpan<T> p, ReadOnlySpan<T> dp) where T : IFloatingPointIeee754<T>
     {
-        T dot = T.Zero;
-        for (int i = 0; i < p.Length; i++) dot += p[i] * dp[i];
-        for (int i = 0; i < p.Length; i++) dz[i] = p[i] * (dp[i] - dot);
+        T dot = TensorPrimitives.Dot<T>(p, dp);
+        TensorPrimitives.Subtract<T>(dp, dot, dz);
+        TensorPrimitives.Multiply<T>(dz, p, dz);
     }
 }

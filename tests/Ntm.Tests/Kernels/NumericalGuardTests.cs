@@ -107,7 +107,7 @@ public sealed class NumericalGuardTests
         double keyNorm = ContentAddressing.Forward<double>(key, beta, memory, n0, sim, w0);
         var dKey = new double[2];
         var dMem = new double[6];
-        ContentAddressing.Backward<double>(dKey, dMem, c, key, beta, keyNorm, memory, n0, sim, w0, new double[3]);
+        ContentAddressing.Backward<double>(dKey, dMem, c, key, beta, keyNorm, memory, n0, sim, w0, new double[6]);
         double largest = 0;
         void Check(string what, double analytic, bool zeroVector, Func<double, double> lossAt)
         {
@@ -155,7 +155,7 @@ public sealed class NumericalGuardTests
         KernelAssert.Distribution<T>(w, 1e-6, "w");
         var dWt = new T[wt.Length];
         var dW = wt.Select((_, i) => T.CreateChecked(Upstream[i % Upstream.Length])).ToArray();
-        T dGamma = Sharpen.Backward<T>(dWt, dW, wt, g, w, new T[wt.Length]);
+        T dGamma = Sharpen.Backward<T>(dWt, dW, wt, g, w, new T[2 * wt.Length]);
         Assert.True(T.IsFinite(dGamma), $"dGamma is {dGamma}");
         KernelAssert.Finite<T>(dWt, "dWTilde");
     }
@@ -233,7 +233,7 @@ public sealed class NumericalGuardTests
         float[] dW = [1, -2, 0.5f, 0, 3, -1];
         float[] dWt = new float[n], dWg = new float[n], dS = new float[3], dWc = new float[n], dWPrev = new float[n];
         float[] dKey = new float[m], dMem = new float[n * m];
-        float dGamma = Sharpen.Backward<float>(dWt, dW, wt, gamma, w, new float[n]);
+        float dGamma = Sharpen.Backward<float>(dWt, dW, wt, gamma, w, new float[2 * n]);
         Shift.Backward<float>(dWg, dS, dWt, wg, s);
         float dg = Interpolation.Backward<float>(dWc, dWPrev, dWg, wc, wPrev, g);
         float dBeta = ContentAddressing.Backward<float>(dKey, dMem, dWc, key, beta, keyNorm, memory, norms, sim, wc, new float[n]);
