@@ -315,7 +315,7 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
         for (int t = steps - 1; t >= 0; t--)
         {
             // Output layer: z = W_o [h; r] + b_o, dL/dz = mask (sigmoid(z) - y).
-            Span<T> dz = ws.DLogits.AsSpan(0, batch * o);
+            Span<T> dz = ws.DLogits.AsSpan(t * batch * o, batch * o);
             for (int b = 0; b < batch; b++)
             {
                 T mk = ws.Mask[t * batch + b] * lossScale;
@@ -325,8 +325,7 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
             }
             Span<T> dOutIn = ws.DOutIn.AsSpan(0, batch * outInW);
             dOutIn.Clear();
-            Linear.Backward<T>(Slice(grad, _outW), Slice(grad, _outB), dOutIn, outInW, Slice(prm, _outW), o, outInW,
-                ws.OutIn.AsSpan(t * batch * outInW, batch * outInW), outInW, dz, o, batch);
+            Linear.InputGradient<T>(dOutIn, outInW, Slice(prm, _outW), o, outInW, dz, o, batch);
 
             Span<T> dHTop = ws.DHIn[layers - 1].AsSpan(0, batch * _h);
             for (int b = 0; b < batch; b++)
@@ -346,8 +345,8 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
                 dAct.Clear();
                 for (int b = 0; b < batch; b++) HeadsStepBackward(ws, t, b, batch);
                 // dAct now holds dL/d(raw head outputs).
-                Linear.Backward<T>(Slice(grad, _headsW!), Slice(grad, _headsB!), dHTop, _h, Slice(prm, _headsW!), _p, _h,
-                    ws.Hid[layers - 1].AsSpan(t * batch * _h, batch * _h), _h, dAct, _p, batch);
+                dAct.CopyTo(ws.DHeadRaw.AsSpan(t * batch * _p, batch * _p));
+                Linear.InputGradient<T>(dHTop, _h, Slice(prm, _headsW!), _p, _h, dAct, _p, batch);
             }
 
             // Controller, top layer down.
@@ -356,6 +355,17 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
                 if (lstm) LstmBackward(prm, grad, ws, l, t, batch);
                 else FeedForwardBackward(prm, grad, ws, l, t, batch);
             }
+        }
+
+        // Weight gradients of every step at once: dW += dY^T X over (steps x batch) rows.
+        int rowsAll = steps * batch;
+        Linear.WeightGradient<T>(Slice(grad, _outW), Slice(grad, _outB), o, outInW, ws.OutIn, outInW, ws.DLogits, o, rowsAll);
+        if (_heads > 0)
+            Linear.WeightGradient<T>(Slice(grad, _headsW!), Slice(grad, _headsB!), _p, _h, ws.Hid[layers - 1], _h, ws.DHeadRaw, _p, rowsAll);
+        for (int l = 0; l < layers; l++)
+        {
+            int gw = ws.GateWidth, uw = ws.UWidth(l);
+            Linear.WeightGradient<T>(Slice(grad, _ctrlW[l]), Slice(grad, _ctrlB[l]), gw, uw, ws.U[l], uw, ws.DGates[l], gw, rowsAll);
         }
 
         // Initial state: r_{-1} = init.read, w_{-1} = softmax(init.weighting), M_{-1} = init.memory.
@@ -492,7 +502,7 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
     private void LstmBackward(ReadOnlySpan<T> prm, Span<T> grad, ShardWorkspace<T> ws, int l, int t, int batch)
     {
         int h = _h, uw = ws.UWidth(l);
-        Span<T> dGates = ws.DGates.AsSpan(0, batch * 4 * h);
+        Span<T> dGates = ws.DGates[l].AsSpan(t * batch * 4 * h, batch * 4 * h);
         for (int b = 0; b < batch; b++)
         {
             int o = (t * batch + b) * h;
@@ -515,22 +525,20 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
         }
         Span<T> dU = ws.DU.AsSpan(0, batch * uw);
         dU.Clear();
-        Linear.Backward<T>(Slice(grad, _ctrlW[l]), Slice(grad, _ctrlB[l]), dU, uw, Slice(prm, _ctrlW[l]), 4 * h, uw,
-            ws.U[l].AsSpan(t * batch * uw, batch * uw), uw, dGates, 4 * h, batch);
+        Linear.InputGradient<T>(dU, uw, Slice(prm, _ctrlW[l]), 4 * h, uw, dGates, 4 * h, batch);
         SplitInputGradient(ws, l, batch, dU, uw, recurrent: true);
     }
 
     private void FeedForwardBackward(ReadOnlySpan<T> prm, Span<T> grad, ShardWorkspace<T> ws, int l, int t, int batch)
     {
         int h = _h, uw = ws.UWidth(l);
-        Span<T> dPre = ws.DGates.AsSpan(0, batch * h);
+        Span<T> dPre = ws.DGates[l].AsSpan(t * batch * h, batch * h);
         ReadOnlySpan<T> hid = ws.Hid[l].AsSpan(t * batch * h, batch * h);
         ReadOnlySpan<T> dh = ws.DHIn[l].AsSpan(0, batch * h);
         for (int k = 0; k < batch * h; k++) dPre[k] = dh[k] * (T.One - hid[k] * hid[k]);   // h = tanh(pre)
         Span<T> dU = ws.DU.AsSpan(0, batch * uw);
         dU.Clear();
-        Linear.Backward<T>(Slice(grad, _ctrlW[l]), Slice(grad, _ctrlB[l]), dU, uw, Slice(prm, _ctrlW[l]), h, uw,
-            ws.U[l].AsSpan(t * batch * uw, batch * uw), uw, dPre, h, batch);
+        Linear.InputGradient<T>(dU, uw, Slice(prm, _ctrlW[l]), h, uw, dPre, h, batch);
         SplitInputGradient(ws, l, batch, dU, uw, recurrent: false);
     }
 

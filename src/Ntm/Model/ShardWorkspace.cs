@@ -48,10 +48,11 @@ internal sealed class ShardWorkspace<T> where T : unmanaged, IFloatingPointIeee7
     public T[][] DHNext = [];     // per LSTM layer (batch, H) dL/dh_t from step t + 1
     public T[][] DCNext = [];     // per LSTM layer (batch, H)
     public T[][] DHIn = [];       // per layer (batch, H) dL/dh_t from above at this step
-    public T[] DLogits = [];      // (batch, O)
+    public T[] DLogits = [];      // (steps, batch, O) dL/d(output logits), kept for the weight gradient
     public T[] DOutIn = [];       // (batch, H + R M)
     public T[] DHeadAct = [];     // (batch, P)
-    public T[] DGates = [];       // (batch, 4H) or (batch, H)
+    public T[] DHeadRaw = [];     // (steps, batch, P) dL/d(head projection), kept for the weight gradient
+    public T[][] DGates = [];     // per layer (steps, batch, 4H or H) dL/d(pre-activations), kept for the weight gradient
     public T[] DU = [];           // (batch, max UWidth)
     public T[] DPackW = [];       // (W, N)
     public T[] DPackE = [];       // (W, M)
@@ -101,6 +102,7 @@ internal sealed class ShardWorkspace<T> where T : unmanaged, IFloatingPointIeee7
         DHNext = new T[layers][];
         DCNext = new T[layers][];
         DHIn = new T[layers][];
+        DGates = new T[layers][];
         int maxU = 0;
         for (int l = 0; l < layers; l++)
         {
@@ -113,6 +115,7 @@ internal sealed class ShardWorkspace<T> where T : unmanaged, IFloatingPointIeee7
             DHNext[l] = New((long)batch * h);
             DCNext[l] = New((long)batch * h);
             DHIn[l] = New((long)batch * h);
+            DGates[l] = New(sb * GateWidth);
         }
         HeadRaw = New(sb * p);
         HeadAct = New(sb * p);
@@ -132,10 +135,10 @@ internal sealed class ShardWorkspace<T> where T : unmanaged, IFloatingPointIeee7
         DMemPrev = memory ? New((long)batch * n * m) : [];
         DWPrev = New((long)batch * heads * n);
         DRead = New((long)batch * c.ReadHeads * m);
-        DLogits = New((long)batch * c.OutputSize);
+        DLogits = New(sb * c.OutputSize);
         DOutIn = New((long)batch * OutInWidth);
         DHeadAct = New((long)batch * p);
-        DGates = New((long)batch * GateWidth);
+        DHeadRaw = New(sb * p);
         DU = New((long)batch * maxU);
         DPackW = New((long)c.WriteHeads * n);
         DPackE = New((long)c.WriteHeads * m);

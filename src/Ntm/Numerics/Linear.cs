@@ -11,7 +11,8 @@ namespace Ntm.Numerics;
 /// each row; Y is (batch, yStride) with the output in the first rows entries of each row.
 /// The loops are register-blocked matrix products: the forward pass keeps a 4-row by 2-sequence
 /// tile of accumulators so each loaded piece of W serves two sequences and each piece of x four
-/// rows; the backward pass walks W and dW once per block of up to four sequences.
+/// rows. The backward pass is split: <see cref="InputGradient"/> runs every time step, and
+/// <see cref="WeightGradient"/> is one matrix-matrix product over all the steps of a sequence.
 /// </summary>
 internal static class Linear
 {
@@ -125,31 +126,108 @@ internal static class Linear
         ReadOnlySpan<T> dy, int dyStride, int batch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckShapes(w.Length, dbias.Length, rows, cols, x.Length, xStride, dy.Length, dyStride, batch);
-        if (dw.Length < rows * cols) throw new ArgumentException("The weight gradient is too short.", nameof(dw));
-        bool wantDx = !dx.IsEmpty;
-        if (wantDx && (dxStride < cols || dx.Length < (batch - 1) * dxStride + cols))
-            throw new ArgumentException("The input gradient is too short.", nameof(dx));
+        WeightGradient(dw, dbias, rows, cols, x, xStride, dy, dyStride, batch);
+        if (!dx.IsEmpty) InputGradient(dx, dxStride, w, rows, cols, dy, dyStride, batch);
+    }
 
-        for (int b = 0; b < batch; b++)
-            for (int r = 0; r < rows; r++) dbias[r] += dy[b * dyStride + r];
-
-        // dW(r, :) += sum_b dY(b, r) x_b, up to four sequences per pass over a row.
-        for (int r = 0; r < rows; r++)
+    /// <summary>
+    /// dW += dY^T X and dBias += sum_n dY_n over <paramref name="count"/> rows of X and dY: a
+    /// matrix-matrix product, so a recurrent net can gather the gradient of every time step in one
+    /// pass at the end of backpropagation instead of updating dW once per step.
+    /// </summary>
+    public static void WeightGradient<T>(Span<T> dw, Span<T> dbias, int rows, int cols, ReadOnlySpan<T> x, int xStride,
+        ReadOnlySpan<T> dy, int dyStride, int count) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckShapes(dw.Length, dbias.Length, rows, cols, x.Length, xStride, dy.Length, dyStride, count);
+        for (int n = 0; n < count; n++)
+            for (int r = 0; r < rows; r++) dbias[r] += dy[n * dyStride + r];
+        if (!Simd.Enabled<T>())
         {
-            Span<T> dwr = dw.Slice(r * cols, cols);
-            int b = 0;
-            for (; b + 4 <= batch; b += 4)
-                Axpy4(dy[b * dyStride + r], dy[(b + 1) * dyStride + r], dy[(b + 2) * dyStride + r], dy[(b + 3) * dyStride + r],
-                    x.Slice(b * xStride), x.Slice((b + 1) * xStride), x.Slice((b + 2) * xStride), x.Slice((b + 3) * xStride), dwr);
-            for (; b < batch; b++)
+            for (int n = 0; n < count; n++)
+                for (int r = 0; r < rows; r++)
+                    Simd.Axpy(dy[n * dyStride + r], x.Slice(n * xStride, cols), dw.Slice(r * cols, cols));
+            return;
+        }
+        ref T pdw = ref MemoryMarshal.GetReference(dw);
+        ref T px = ref MemoryMarshal.GetReference(x);
+        ref T pg = ref MemoryMarshal.GetReference(dy);
+        int v = Vector256<T>.Count, r0 = 0;
+        for (; r0 + 4 <= rows; r0 += 4)
+        {
+            ref T d0 = ref Unsafe.Add(ref pdw, r0 * cols);
+            ref T d1 = ref Unsafe.Add(ref d0, cols);
+            ref T d2 = ref Unsafe.Add(ref d0, 2 * cols);
+            ref T d3 = ref Unsafe.Add(ref d0, 3 * cols);
+            int k = 0;
+            // A 4-row by one-strip tile of dW stays in registers while every row of X and dY goes by.
+            for (; k + 2 * v <= cols; k += 2 * v)
             {
-                T g = dy[b * dyStride + r];
-                if (g != T.Zero) Simd.Axpy(g, x.Slice(b * xStride, cols), dwr);
+                nuint o = (nuint)k, o2 = (nuint)(k + v);
+                Vector256<T> a0 = Vector256.LoadUnsafe(ref d0, o), b0 = Vector256.LoadUnsafe(ref d0, o2);
+                Vector256<T> a1 = Vector256.LoadUnsafe(ref d1, o), b1 = Vector256.LoadUnsafe(ref d1, o2);
+                Vector256<T> a2 = Vector256.LoadUnsafe(ref d2, o), b2 = Vector256.LoadUnsafe(ref d2, o2);
+                Vector256<T> a3 = Vector256.LoadUnsafe(ref d3, o), b3 = Vector256.LoadUnsafe(ref d3, o2);
+                for (int n = 0; n < count; n++)
+                {
+                    ref T xn = ref Unsafe.Add(ref px, n * xStride);
+                    ref T gn = ref Unsafe.Add(ref pg, n * dyStride + r0);
+                    Vector256<T> x0 = Vector256.LoadUnsafe(ref xn, o), x1 = Vector256.LoadUnsafe(ref xn, o2);
+                    Vector256<T> g = Vector256.Create(gn);
+                    a0 = Simd.Fma(g, x0, a0); b0 = Simd.Fma(g, x1, b0);
+                    g = Vector256.Create(Unsafe.Add(ref gn, 1));
+                    a1 = Simd.Fma(g, x0, a1); b1 = Simd.Fma(g, x1, b1);
+                    g = Vector256.Create(Unsafe.Add(ref gn, 2));
+                    a2 = Simd.Fma(g, x0, a2); b2 = Simd.Fma(g, x1, b2);
+                    g = Vector256.Create(Unsafe.Add(ref gn, 3));
+                    a3 = Simd.Fma(g, x0, a3); b3 = Simd.Fma(g, x1, b3);
+                }
+                a0.StoreUnsafe(ref d0, o); b0.StoreUnsafe(ref d0, o2);
+                a1.StoreUnsafe(ref d1, o); b1.StoreUnsafe(ref d1, o2);
+                a2.StoreUnsafe(ref d2, o); b2.StoreUnsafe(ref d2, o2);
+                a3.StoreUnsafe(ref d3, o); b3.StoreUnsafe(ref d3, o2);
+            }
+            for (; k + v <= cols; k += v)
+            {
+                nuint o = (nuint)k;
+                Vector256<T> a0 = Vector256.LoadUnsafe(ref d0, o), a1 = Vector256.LoadUnsafe(ref d1, o);
+                Vector256<T> a2 = Vector256.LoadUnsafe(ref d2, o), a3 = Vector256.LoadUnsafe(ref d3, o);
+                for (int n = 0; n < count; n++)
+                {
+                    ref T gn = ref Unsafe.Add(ref pg, n * dyStride + r0);
+                    Vector256<T> x0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref px, n * xStride), o);
+                    a0 = Simd.Fma(Vector256.Create(gn), x0, a0);
+                    a1 = Simd.Fma(Vector256.Create(Unsafe.Add(ref gn, 1)), x0, a1);
+                    a2 = Simd.Fma(Vector256.Create(Unsafe.Add(ref gn, 2)), x0, a2);
+                    a3 = Simd.Fma(Vector256.Create(Unsafe.Add(ref gn, 3)), x0, a3);
+                }
+                a0.StoreUnsafe(ref d0, o); a1.StoreUnsafe(ref d1, o); a2.StoreUnsafe(ref d2, o); a3.StoreUnsafe(ref d3, o);
+            }
+            for (; k < cols; k++)
+            {
+                T s0 = Unsafe.Add(ref d0, k), s1 = Unsafe.Add(ref d1, k), s2 = Unsafe.Add(ref d2, k), s3 = Unsafe.Add(ref d3, k);
+                for (int n = 0; n < count; n++)
+                {
+                    T xv = Unsafe.Add(ref px, n * xStride + k);
+                    ref T gn = ref Unsafe.Add(ref pg, n * dyStride + r0);
+                    s0 += gn * xv; s1 += Unsafe.Add(ref gn, 1) * xv; s2 += Unsafe.Add(ref gn, 2) * xv; s3 += Unsafe.Add(ref gn, 3) * xv;
+                }
+                Unsafe.Add(ref d0, k) = s0; Unsafe.Add(ref d1, k) = s1; Unsafe.Add(ref d2, k) = s2; Unsafe.Add(ref d3, k) = s3;
             }
         }
+        for (; r0 < rows; r0++)
+            for (int n = 0; n < count; n++)
+                Simd.Axpy(dy[n * dyStride + r0], x.Slice(n * xStride, cols), dw.Slice(r0 * cols, cols));
+    }
 
-        if (!wantDx) return;
+    /// <summary>dX_b += W^T dY_b for <paramref name="batch"/> rows.</summary>
+    public static void InputGradient<T>(Span<T> dx, int dxStride, ReadOnlySpan<T> w, int rows, int cols,
+        ReadOnlySpan<T> dy, int dyStride, int batch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (rows < 0 || cols < 0 || batch < 0) throw new ArgumentException("Negative size.");
+        if (batch == 0) return;
+        if (w.Length < rows * cols) throw new ArgumentException("The weights are too short.", nameof(w));
+        if (dyStride < rows || dy.Length < (batch - 1) * dyStride + rows) throw new ArgumentException("The output gradient is too short.", nameof(dy));
+        if (dxStride < cols || dx.Length < (batch - 1) * dxStride + cols) throw new ArgumentException("The input gradient is too short.", nameof(dx));
         if (!Simd.Enabled<T>())
         {
             for (int b = 0; b < batch; b++)
@@ -157,8 +235,7 @@ internal static class Linear
                     Simd.Axpy(dy[b * dyStride + r], w.Slice(r * cols, cols), dx.Slice(b * dxStride, cols));
             return;
         }
-        // dX_b += W^T dY_b: columns of W in 256-bit strips, every row's strip scaled by dY(b, r);
-        // four sequences share each loaded strip.
+        // Columns of W in 256-bit strips, every row's strip scaled by dY(b, r); four sequences share each loaded strip.
         int b0 = 0;
         for (; b0 + 4 <= batch; b0 += 4) InputGradient4(dx, dxStride, w, rows, cols, dy, dyStride, b0);
         for (; b0 < batch; b0++) InputGradient1(dx.Slice(b0 * dxStride, cols), w, rows, cols, dy.Slice(b0 * dyStride, rows));
@@ -238,35 +315,6 @@ internal static class Linear
             for (int r = 0; r < rows; r++) s += g[r] * w[r * cols + k];
             dxb[k] = s;
         }
-    }
-
-    // y += g0 x0 + g1 x1 + g2 x2 + g3 x3 over y.Length entries, reading and writing y once.
-    private static void Axpy4<T>(T g0, T g1, T g2, T g3, ReadOnlySpan<T> x0, ReadOnlySpan<T> x1,
-        ReadOnlySpan<T> x2, ReadOnlySpan<T> x3, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int n = y.Length, k = 0;
-        if (x0.Length < n || x1.Length < n || x2.Length < n || x3.Length < n) throw new ArgumentException("Inputs are too short.");
-        ref T p0 = ref MemoryMarshal.GetReference(x0);
-        ref T p1 = ref MemoryMarshal.GetReference(x1);
-        ref T p2 = ref MemoryMarshal.GetReference(x2);
-        ref T p3 = ref MemoryMarshal.GetReference(x3);
-        ref T py = ref MemoryMarshal.GetReference(y);
-        if (Simd.Enabled<T>())
-        {
-            Vector256<T> v0 = Vector256.Create(g0), v1 = Vector256.Create(g1), v2 = Vector256.Create(g2), v3 = Vector256.Create(g3);
-            for (; k <= n - Vector256<T>.Count; k += Vector256<T>.Count)
-            {
-                nuint o = (nuint)k;
-                Vector256<T> acc = Vector256.LoadUnsafe(ref py, o);
-                acc = Simd.Fma(v0, Vector256.LoadUnsafe(ref p0, o), acc);
-                acc = Simd.Fma(v1, Vector256.LoadUnsafe(ref p1, o), acc);
-                acc = Simd.Fma(v2, Vector256.LoadUnsafe(ref p2, o), acc);
-                acc = Simd.Fma(v3, Vector256.LoadUnsafe(ref p3, o), acc);
-                acc.StoreUnsafe(ref py, o);
-            }
-        }
-        for (; k < n; k++)
-            Unsafe.Add(ref py, k) += g0 * Unsafe.Add(ref p0, k) + g1 * Unsafe.Add(ref p1, k) + g2 * Unsafe.Add(ref p2, k) + g3 * Unsafe.Add(ref p3, k);
     }
 
     // Every access above is within these bounds once they hold, so the unchecked loads stay inside the spans.
