@@ -23,8 +23,8 @@ internal static class TrainCommand
         var sequences = Cli.Opt("--sequences", "Training sequence budget (total, including earlier sessions when resuming).", 1_000_000L).AtLeast(1L);
         var maxSeconds = Cli.Opt("--max-seconds", "Stop after this many seconds of training (0: no limit).", 0.0).AtLeast(0.0);
         var batchSize = Cli.Opt("--batch-size", "Sequences per minibatch.", new TrainerOptions().BatchSize).AtLeast(1);
-        var optimizer = Cli.Opt("--optimizer", "Update rule: adam or rmsprop (Graves 2013, the paper's).", "adam");
-        var lr = Cli.OptNull<float>("--lr", "Learning rate (default: 5e-4 for adam, 1e-4 for rmsprop as in the paper).");
+        var optimizer = Cli.Opt("--optimizer", "Update rule: rmsprop (Graves 2013, the paper's) or adam.", "rmsprop");
+        var lr = Cli.OptNull<float>("--lr", "Learning rate (default: 1e-4 for rmsprop as in the paper, 5e-4 for adam).");
         var rows = Cli.OptNull<int>("--memory-rows", "Memory rows N (paper: 128).").AtLeast(1);
         var width = Cli.OptNull<int>("--memory-width", "Memory width M (paper: 20).").AtLeast(1);
         var readHeads = Cli.OptNull<int>("--read-heads", "Read heads.").AtLeast(0);

@@ -5,15 +5,19 @@ using Ntm.Tasks;
 
 namespace Ntm.Training;
 
-/// <summary>How a <see cref="Trainer"/> trains. Defaults are what converges fastest on the copy task here.</summary>
+/// <summary>
+/// How a <see cref="Trainer"/> trains. The defaults are the paper's (RMSProp as in Graves 2013,
+/// learning rate 1e-4, one sequence per update, element-wise clip 10): on the copy task they converge
+/// on every seed tried, in fewer sequences than larger minibatches with Adam.
+/// </summary>
 public sealed record TrainerOptions
 {
     /// <summary>Sequences per minibatch.</summary>
-    public int BatchSize { get; init; } = 8;
+    public int BatchSize { get; init; } = 1;
     /// <summary>Update rule.</summary>
-    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
-    /// <summary>Learning rate.</summary>
-    public float LearningRate { get; init; } = 5e-4f;
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.RmsProp;
+    /// <summary>Learning rate (the paper's 1e-4 for RMSProp; 5e-4 suits Adam).</summary>
+    public float LearningRate { get; init; } = 1e-4f;
     /// <summary>Element-wise gradient clip (the paper: 10); 0 disables it.</summary>
     public float ClipValue { get; init; } = 10f;
     /// <summary>Global-norm gradient clip; 0 disables it.</summary>
