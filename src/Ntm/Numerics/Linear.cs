@@ -252,6 +252,27 @@ internal static class Linear
         ReadOnlySpan<T> g0 = dy.Slice(b0 * dyStride, rows), g1 = dy.Slice((b0 + 1) * dyStride, rows);
         ReadOnlySpan<T> g2 = dy.Slice((b0 + 2) * dyStride, rows), g3 = dy.Slice((b0 + 3) * dyStride, rows);
         int v = Vector256<T>.Count, k = 0;
+        // Two strips by four sequences: eight independent multiply-add chains per row of W.
+        for (; k + 2 * v <= cols; k += 2 * v)
+        {
+            nuint o = (nuint)k, p = (nuint)(k + v);
+            Vector256<T> a0 = Vector256.LoadUnsafe(ref d0, o), a1 = Vector256.LoadUnsafe(ref d1, o);
+            Vector256<T> a2 = Vector256.LoadUnsafe(ref d2, o), a3 = Vector256.LoadUnsafe(ref d3, o);
+            Vector256<T> c0 = Vector256.LoadUnsafe(ref d0, p), c1 = Vector256.LoadUnsafe(ref d1, p);
+            Vector256<T> c2 = Vector256.LoadUnsafe(ref d2, p), c3 = Vector256.LoadUnsafe(ref d3, p);
+            for (int r = 0; r < rows; r++)
+            {
+                ref T wr = ref Unsafe.Add(ref pw, r * cols + k);
+                Vector256<T> wv = Vector256.LoadUnsafe(ref wr), wu = Vector256.LoadUnsafe(ref wr, (nuint)v);
+                Vector256<T> h0 = Vector256.Create(g0[r]), h1 = Vector256.Create(g1[r]), h2 = Vector256.Create(g2[r]), h3 = Vector256.Create(g3[r]);
+                a0 = Simd.Fma(h0, wv, a0); c0 = Simd.Fma(h0, wu, c0);
+                a1 = Simd.Fma(h1, wv, a1); c1 = Simd.Fma(h1, wu, c1);
+                a2 = Simd.Fma(h2, wv, a2); c2 = Simd.Fma(h2, wu, c2);
+                a3 = Simd.Fma(h3, wv, a3); c3 = Simd.Fma(h3, wu, c3);
+            }
+            a0.StoreUnsafe(ref d0, o); a1.StoreUnsafe(ref d1, o); a2.StoreUnsafe(ref d2, o); a3.StoreUnsafe(ref d3, o);
+            c0.StoreUnsafe(ref d0, p); c1.StoreUnsafe(ref d1, p); c2.StoreUnsafe(ref d2, p); c3.StoreUnsafe(ref d3, p);
+        }
         for (; k <= cols - v; k += v)
         {
             nuint o = (nuint)k;
@@ -279,40 +300,64 @@ internal static class Linear
         }
     }
 
+    // One sequence: four strips of columns at a time, with the rows taken two at a time into two
+    // sets of accumulators, so eight independent multiply-add chains keep the pipeline full.
     private static void InputGradient1<T>(Span<T> dxb, ReadOnlySpan<T> w, int rows, int cols, ReadOnlySpan<T> g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref T pw = ref MemoryMarshal.GetReference(w);
         ref T pdx = ref MemoryMarshal.GetReference(dxb);
-        int v = Vector256<T>.Count, full = cols - cols % v, k = 0;
+        int v = Vector256<T>.Count, full = cols - cols % v, k = 0, pairs = rows & ~1;
+        nuint v1 = (nuint)v, v2 = (nuint)(2 * v), v3 = (nuint)(3 * v);
         for (; k + 4 * v <= full; k += 4 * v)
         {
             nuint o = (nuint)k;
-            Vector256<T> a0 = Vector256.LoadUnsafe(ref pdx, o), a1 = Vector256.LoadUnsafe(ref pdx, o + (nuint)v);
-            Vector256<T> a2 = Vector256.LoadUnsafe(ref pdx, o + (nuint)(2 * v)), a3 = Vector256.LoadUnsafe(ref pdx, o + (nuint)(3 * v));
-            for (int r = 0; r < rows; r++)
+            Vector256<T> a0 = Vector256.LoadUnsafe(ref pdx, o), a1 = Vector256.LoadUnsafe(ref pdx, o + v1);
+            Vector256<T> a2 = Vector256.LoadUnsafe(ref pdx, o + v2), a3 = Vector256.LoadUnsafe(ref pdx, o + v3);
+            Vector256<T> b0 = default, b1 = default, b2 = default, b3 = default;
+            int r = 0;
+            for (; r < pairs; r += 2)
+            {
+                Vector256<T> gr = Vector256.Create(g[r]), gs = Vector256.Create(g[r + 1]);
+                ref T wr = ref Unsafe.Add(ref pw, r * cols + k);
+                ref T ws = ref Unsafe.Add(ref wr, cols);
+                a0 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr), a0);
+                a1 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, v1), a1);
+                a2 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, v2), a2);
+                a3 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, v3), a3);
+                b0 = Simd.Fma(gs, Vector256.LoadUnsafe(ref ws), b0);
+                b1 = Simd.Fma(gs, Vector256.LoadUnsafe(ref ws, v1), b1);
+                b2 = Simd.Fma(gs, Vector256.LoadUnsafe(ref ws, v2), b2);
+                b3 = Simd.Fma(gs, Vector256.LoadUnsafe(ref ws, v3), b3);
+            }
+            if (r < rows)
             {
                 Vector256<T> gr = Vector256.Create(g[r]);
                 ref T wr = ref Unsafe.Add(ref pw, r * cols + k);
                 a0 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr), a0);
-                a1 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, (nuint)v), a1);
-                a2 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, (nuint)(2 * v)), a2);
-                a3 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, (nuint)(3 * v)), a3);
+                a1 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, v1), a1);
+                a2 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, v2), a2);
+                a3 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, v3), a3);
             }
-            a0.StoreUnsafe(ref pdx, o); a1.StoreUnsafe(ref pdx, o + (nuint)v);
-            a2.StoreUnsafe(ref pdx, o + (nuint)(2 * v)); a3.StoreUnsafe(ref pdx, o + (nuint)(3 * v));
+            (a0 + b0).StoreUnsafe(ref pdx, o); (a1 + b1).StoreUnsafe(ref pdx, o + v1);
+            (a2 + b2).StoreUnsafe(ref pdx, o + v2); (a3 + b3).StoreUnsafe(ref pdx, o + v3);
         }
         for (; k < full; k += v)
         {
-            Vector256<T> a0 = Vector256.LoadUnsafe(ref pdx, (nuint)k);
-            for (int r = 0; r < rows; r++)
+            Vector256<T> a0 = Vector256.LoadUnsafe(ref pdx, (nuint)k), b0 = default;
+            int r = 0;
+            for (; r < pairs; r += 2)
+            {
                 a0 = Simd.Fma(Vector256.Create(g[r]), Vector256.LoadUnsafe(ref pw, (nuint)(r * cols + k)), a0);
-            a0.StoreUnsafe(ref pdx, (nuint)k);
+                b0 = Simd.Fma(Vector256.Create(g[r + 1]), Vector256.LoadUnsafe(ref pw, (nuint)((r + 1) * cols + k)), b0);
+            }
+            if (r < rows) a0 = Simd.Fma(Vector256.Create(g[r]), Vector256.LoadUnsafe(ref pw, (nuint)(r * cols + k)), a0);
+            (a0 + b0).StoreUnsafe(ref pdx, (nuint)k);
         }
         for (; k < cols; k++)
         {
             T s = dxb[k];
-            for (int r = 0; r < rows; r++) s += g[r] * w[r * cols + k];
+            for (int r = 0; r < rows; r++) s += g[r] * Unsafe.Add(ref pw, r * cols + k);
             dxb[k] = s;
         }
     }
