@@ -236,11 +236,8 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
         act[hl.Gamma] = T.One + Activations.Softplus(raw[hl.Gamma]);                        // gamma >= 1
         if (hl.IsWrite)
         {
-            for (int j = 0; j < hl.Width; j++)
-            {
-                act[hl.Erase + j] = Activations.Sigmoid(raw[hl.Erase + j]);                // e in (0, 1)
-                act[hl.Add + j] = T.Tanh(raw[hl.Add + j]);                                  // a in (-1, 1)
-            }
+            TensorPrimitives.Sigmoid<T>(raw.Slice(hl.Erase, hl.Width), act.Slice(hl.Erase, hl.Width));   // e in (0, 1)
+            TensorPrimitives.Tanh<T>(raw.Slice(hl.Add, hl.Width), act.Slice(hl.Add, hl.Width));          // a in (-1, 1)
         }
     }
 
