@@ -26,7 +26,7 @@ lane_a() {
   for s in 1 2 3 4 5; do train "copy-ntm-lstm-s$s" copy --seed "$s"; done
   train copy-ntm-lstm-long copy --seed 1 --no-stop --sequences 100000 --max-seconds "$(secs 240)"
   for s in 1 2 3; do train "repeat-copy-ntm-lstm-s$s" repeat-copy --seed "$s" --max-seconds "$(secs 480)"; done
-  for s in 1 2 3; do train "ngrams-ntm-lstm-s$s" dynamic-ngrams --seed "$s" --no-stop --max-seconds "$(secs 400)"; done
+  for s in 1 2 3; do train "ngrams-ntm-lstm-s$s" dynamic-ngrams --seed "$s" --no-stop --max-seconds "$(secs 500)"; done
 }
 
 lane_b() {

@@ -24,7 +24,7 @@ internal static class TrainCommand
         var maxSeconds = Cli.Opt("--max-seconds", "Stop after this many seconds of training (0: no limit).", 0.0).AtLeast(0.0);
         var batchSize = Cli.Opt("--batch-size", "Sequences per minibatch.", new TrainerOptions().BatchSize).AtLeast(1);
         var optimizer = Cli.Opt("--optimizer", "Update rule: rmsprop (Graves 2013, the paper's) or adam.", "rmsprop");
-        var lr = Cli.OptNull<float>("--lr", "Learning rate (default: 1e-4 for rmsprop as in the paper, 5e-4 for adam).");
+        var lr = Cli.OptNull<float>("--lr", "Learning rate (default: rmsprop uses the paper's rate for the task and model, 1e-4 or 3e-5; adam uses 5e-4).");
         var rows = Cli.OptNull<int>("--memory-rows", "Memory rows N (paper: 128).").AtLeast(1);
         var width = Cli.OptNull<int>("--memory-width", "Memory width M (paper: 20).").AtLeast(1);
         var readHeads = Cli.OptNull<int>("--read-heads", "Read heads.").AtLeast(0);
@@ -121,7 +121,7 @@ internal static class TrainCommand
                     {
                         BatchSize = p.GetValue(batchSize),
                         Optimizer = opt,
-                        LearningRate = p.GetValue(lr) ?? (opt == OptimizerKind.Adam ? 5e-4f : 1e-4f),
+                        LearningRate = p.GetValue(lr) ?? (opt == OptimizerKind.Adam ? 5e-4f : ModelPresets.Find(taskName, kind).PaperLearningRate),
                         ClipValue = p.GetValue(clipValue),
                         ClipNorm = p.GetValue(clipNorm),
                         Shards = p.GetValue(shards),

@@ -16,7 +16,8 @@ public enum ModelKind
 /// <param name="Model">Which model.</param>
 /// <param name="Config">Our configuration for it (input and output widths filled in by the caller).</param>
 /// <param name="PaperParameters">The count the paper reports.</param>
-public sealed record ModelPreset(string Task, ModelKind Model, NtmConfig Config, int PaperParameters);
+/// <param name="PaperLearningRate">The RMSProp learning rate the paper used for this task and model.</param>
+public sealed record ModelPreset(string Task, ModelKind Model, NtmConfig Config, int PaperParameters, float PaperLearningRate);
 
 /// <summary>
 /// The paper's model sizes per task. Memory is 128 x 20 everywhere; "heads" in the paper counts
@@ -52,28 +53,27 @@ public static class ModelPresets
     /// <summary>Every preset, in the order of the paper's tables.</summary>
     public static IReadOnlyList<ModelPreset> All { get; } =
     [
-        new("copy", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 1, 100), 17_162),
-        new("copy", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 1, 100), 67_561),
-        new("copy", ModelKind.Lstm, Plain(256), 1_352_969),
-        new("repeat-copy", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 1, 100), 16_712),
-        new("repeat-copy", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 1, 100), 66_111),
-        new("repeat-copy", ModelKind.Lstm, Plain(512), 5_312_007),
-        new("associative-recall", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 4, 256), 146_845),
-        new("associative-recall", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 1, 100), 70_330),
-        new("associative-recall", ModelKind.Lstm, Plain(256), 1_344_518),
-        new("dynamic-ngrams", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 1, 100), 14_656),
-        new("dynamic-ngrams", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 1, 100), 61_749),
-        new("dynamic-ngrams", ModelKind.Lstm, Plain(128), 331_905),
-        new("priority-sort", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 8, 512), 508_305),
-        new("priority-sort", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 5, 100, layers: 2), 269_038),
-        new("priority-sort", ModelKind.Lstm, Plain(128), 384_424),
+        new("copy", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 1, 100), 17_162, 1e-4f),
+        new("copy", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 1, 100), 67_561, 1e-4f),
+        new("copy", ModelKind.Lstm, Plain(256), 1_352_969, 3e-5f),
+        new("repeat-copy", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 1, 100), 16_712, 1e-4f),
+        new("repeat-copy", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 1, 100), 66_111, 1e-4f),
+        new("repeat-copy", ModelKind.Lstm, Plain(512), 5_312_007, 3e-5f),
+        new("associative-recall", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 4, 256), 146_845, 1e-4f),
+        new("associative-recall", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 1, 100), 70_330, 1e-4f),
+        new("associative-recall", ModelKind.Lstm, Plain(256), 1_344_518, 1e-4f),
+        new("dynamic-ngrams", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 1, 100), 14_656, 3e-5f),
+        new("dynamic-ngrams", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 1, 100), 61_749, 3e-5f),
+        new("dynamic-ngrams", ModelKind.Lstm, Plain(128), 331_905, 1e-4f),
+        new("priority-sort", ModelKind.NtmFeedForward, Ntm(ControllerKind.FeedForward, 8, 512), 508_305, 3e-5f),
+        new("priority-sort", ModelKind.NtmLstm, Ntm(ControllerKind.Lstm, 5, 100, layers: 2), 269_038, 3e-5f),
+        new("priority-sort", ModelKind.Lstm, Plain(128), 384_424, 3e-5f),
     ];
 
-    /// <summary>The preset for a task and model; tasks the paper did not run (e.g. custom) get the copy task's sizes.</summary>
-    public static NtmConfig For(string task, ModelKind model)
-    {
-        ModelPreset? p = All.FirstOrDefault(x => x.Task == task && x.Model == model)
-                      ?? All.First(x => x.Task == "copy" && x.Model == model);
-        return p.Config;
-    }
+    /// <summary>The preset for a task and model; tasks the paper did not run (e.g. custom) get the copy task's.</summary>
+    public static ModelPreset Find(string task, ModelKind model)
+        => All.FirstOrDefault(x => x.Task == task && x.Model == model) ?? All.First(x => x.Task == "copy" && x.Model == model);
+
+    /// <summary>The configuration for a task and model; tasks the paper did not run (e.g. custom) get the copy task's sizes.</summary>
+    public static NtmConfig For(string task, ModelKind model) => Find(task, model).Config;
 }

@@ -67,6 +67,21 @@ public sealed class CliTests : IDisposable
         Assert.DoesNotContain("   at ", stderr);
     }
 
+    [Theory]
+    [InlineData("dynamic-ngrams", new string[0], 3e-5)]          // the paper's rate for the n-gram NTM
+    [InlineData("copy", new string[0], 1e-4)]
+    [InlineData("copy", new[] { "--optimizer", "adam" }, 5e-4)]
+    [InlineData("copy", new[] { "--lr", "0.002" }, 2e-3)]
+    public void Training_uses_the_papers_learning_rate_for_the_task_unless_told_otherwise(string task, string[] extra, double expected)
+    {
+        string run = Path.Combine(_dir, "lr-" + task + extra.Length);
+        var (exit, _, stderr) = CliProcess.Run(["train", task, "--sequences", "2", "--report-every", "2", "--controller-size", "8",
+            "--memory-rows", "8", "--memory-width", "4", "--out", run, .. extra]);
+        Assert.True(exit == 0, stderr);
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        Assert.Equal(expected, config.RootElement.GetProperty("trainer").GetProperty("learning_rate").GetDouble(), 1e-9);
+    }
+
     [Fact]
     public void Eval_of_a_corrupt_model_file_names_the_file()
     {
