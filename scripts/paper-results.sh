@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the measurements of docs/results.md: trains every paper task with the default settings
-# (RMSProp 1e-4, one sequence per update) on one thread per run, two runs at a time, then evaluates
+# (RMSProp at the paper's rate for the task, one sequence per update) on one thread per run, two
+# runs at a time, then evaluates
 # generalisation and writes OUT/summary.md with every figure.
 # Usage: scripts/paper-results.sh [OUT_DIR] [SCALE]
 #   SCALE multiplies every time budget (default 1; 0.25 gives a quick, shorter look).
@@ -31,8 +32,9 @@ lane_a() {
 
 lane_b() {
   for s in 1 2 3; do train "assoc-ntm-lstm-s$s" associative-recall --seed "$s" --max-seconds "$(secs 480)"; done
-  train priority-sort-ntm-lstm-s1 priority-sort --seed 1 --no-stop --max-seconds "$(secs 600)"
-  train copy-lstm-s1 copy --model lstm --seed 1 --no-stop --max-seconds "$(secs 600)"
+  # These two ran at 1e-4 rather than the paper's 3e-5 for these models.
+  train priority-sort-ntm-lstm-s1 priority-sort --seed 1 --lr 1e-4 --no-stop --max-seconds "$(secs 600)"
+  train copy-lstm-s1 copy --model lstm --seed 1 --lr 1e-4 --no-stop --max-seconds "$(secs 600)"
 }
 
 lane_a & pa=$!
