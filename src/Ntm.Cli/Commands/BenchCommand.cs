@@ -18,8 +18,7 @@ internal static class BenchCommand
         var seconds = Cli.Opt("--seconds", $"Timed seconds per configuration, split into {Repetitions} repetitions (warm-up and the kernel ceiling add a third more).", 6.0);
         seconds.Validators.Add(r =>
         {
-            double v = r.GetValueOrDefault<double>();
-            if (!(v > 0) || v > 3600) r.AddError($"--seconds must be above 0 and at most 3600, got {v}.");
+            if (Cli.TryGetValue(r, out double v) && (!(v > 0) || v > 3600)) r.AddError($"--seconds must be above 0 and at most 3600, got {v}.");
         });
         var batchSize = Cli.Opt("--batch-size", "Sequences per minibatch of the second and third configurations (the first is always 1).", defaultBatch).AtLeast(1);
         var cmd = new Command("bench",
