@@ -29,6 +29,17 @@ public static class FlopTable
             double opt = count.OptimizerStep(OptimizerKind.Adam, shards) / (double)batch;
             Console.WriteLine($"| Adam step share, batch {batch}, {shards} shard{(shards == 1 ? "" : "s")} ({count.ParameterCount:N0} parameters) | per sequence | | | {F(opt)} |");
         }
+        Console.WriteLine();
+        Console.WriteLine("Forward flops per step at the points of GrowthBenchmarks:");
+        Console.WriteLine("| N | H | controller + projections | addressing + memory | total forward per step |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (GrowthCase g in GrowthBenchmarks.Cases)
+        {
+            FlopCount c = FlopCount.For(ThroughputBenchmark.CopyConfig with { MemoryRows = g.MemoryRows, ControllerSize = g.ControllerSize });
+            long dense = c.Terms.Where(t => t.Scope == FlopScope.Step && (t.Name.StartsWith("controller", StringComparison.Ordinal)
+                || t.Name.StartsWith("head", StringComparison.Ordinal) || t.Name.StartsWith("output", StringComparison.Ordinal))).Sum(t => t.Forward);
+            Console.WriteLine($"| {g.MemoryRows} | {g.ControllerSize} | {F(dense)} | {F(c.ForwardPerStep - dense)} | {F(c.ForwardPerStep)} |");
+        }
         return 0;
     }
 }

@@ -29,7 +29,7 @@ public static class ThroughputMode
                 Threads = threads,
                 Repetitions = 5,
                 RepetitionSeconds = seconds / 5,
-                WarmupSeconds = seconds / 6,
+                WarmupSeconds = seconds / 3,
                 CeilingSeconds = seconds / 12,
             });
             string reps = string.Join(", ", r.RepetitionSequencesPerSecond.Select(x => x.ToString("F0", CultureInfo.InvariantCulture)));
