@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Ntm.Benchmarking;
-using Ntm.Training;
 using Spectre.Console;
 
 namespace Ntm.Cli.Commands;
@@ -13,7 +12,7 @@ internal static class BenchCommand
 
     public static Command Build()
     {
-        int defaultBatch = new TrainerOptions().BatchSize;
+        int defaultBatch = ThroughputOptions.DefaultBatchSize;
         var json = Cli.Opt("--json", "Print a JSON array, one object per configuration, instead of a table.", false);
         var seconds = Cli.Opt("--seconds", $"Timed seconds per configuration, split into {Repetitions} repetitions (warm-up and the kernel ceiling add half as much again).", 6.0);
         seconds.Validators.Add(r =>

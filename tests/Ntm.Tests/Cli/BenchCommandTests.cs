@@ -8,12 +8,14 @@ public sealed class BenchCommandTests
     [Fact]
     public void Bench_json_reports_three_configurations_with_positive_figures()
     {
-        var (exit, stdout, stderr) = CliProcess.Run("bench", "--json", "--seconds", "0.2", "--batch-size", "4");
+        var (exit, stdout, stderr) = CliProcess.Run("bench", "--json", "--seconds", "0.2");
         Assert.True(exit == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);
         JsonElement[] rows = [.. doc.RootElement.EnumerateArray()];
         Assert.Equal(3, rows.Length);
-        Assert.Equal([1, 4, 4], rows.Select(r => r.GetProperty("batch_size").GetInt32()));
+        Assert.Equal([1, 8, 8], rows.Select(r => r.GetProperty("batch_size").GetInt32()));   // 8 whatever the trainer's default
+        Assert.Equal([1, 2, 2], rows.Select(r => r.GetProperty("shards").GetInt32()));
+        Assert.All(rows, r => Assert.Equal("adam", r.GetProperty("optimizer").GetString()));
         Assert.Equal([1, 1, Environment.ProcessorCount], rows.Select(r => r.GetProperty("threads").GetInt32()));
         foreach (JsonElement r in rows)
         {
