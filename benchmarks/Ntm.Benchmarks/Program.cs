@@ -1,4 +1,21 @@
 using BenchmarkDotNet.Running;
+using Ntm.Benchmarks;
 
-// Runs the BenchmarkDotNet suites: `dotnet run -c Release --project benchmarks/Ntm.Benchmarks -- --filter '*'`.
-BenchmarkSwitcher.FromAssembly(typeof(Ntm.Benchmarks.TrainingStepBenchmarks).Assembly).Run(args);
+// dotnet run -c Release --project benchmarks/Ntm.Benchmarks -- MODE
+//   --throughput [--seconds S]   end-to-end training throughput (ThroughputBenchmark), as `ntm bench`
+//   --flops                      the term-by-term flop table of the copy machine (markdown)
+//   --long-sequences             managed memory of forward + backward of one 1,000 / 5,000 / 10,000-step sequence
+//   anything else                BenchmarkDotNet, e.g. --filter '*Kernel*' --job short
+return args.FirstOrDefault() switch
+{
+    "--throughput" => ThroughputMode.Run(args[1..]),
+    "--flops" => FlopTable.Run(),
+    "--long-sequences" => LongSequences.Run(),
+    _ => RunBenchmarkDotNet(args),
+};
+
+static int RunBenchmarkDotNet(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(KernelBenchmarks).Assembly).Run(args);
+    return 0;
+}

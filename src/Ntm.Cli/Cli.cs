@@ -64,8 +64,7 @@ internal static class Cli
     {
         option.Validators.Add(r =>
         {
-            T v = r.GetValueOrDefault<T>();
-            if (v is not null && v.CompareTo(min) < 0) r.AddError($"{option.Name} must be at least {min}, got {v}.");
+            if (TryGetValue(r, out T? v) && v is not null && v.CompareTo(min) < 0) r.AddError($"{option.Name} must be at least {min}, got {v}.");
         });
         return option;
     }
@@ -74,10 +73,27 @@ internal static class Cli
     {
         option.Validators.Add(r =>
         {
-            T? v = r.GetValueOrDefault<T?>();
-            if (v is { } x && x.CompareTo(min) < 0) r.AddError($"{option.Name} must be at least {min}, got {x}.");
+            if (TryGetValue(r, out T? v) && v is { } x && x.CompareTo(min) < 0) r.AddError($"{option.Name} must be at least {min}, got {x}.");
         });
         return option;
+    }
+
+    /// <summary>
+    /// The option's value, or false when its text does not convert (a validator must not throw then:
+    /// the parser reports the conversion error itself as a one-line usage error).
+    /// </summary>
+    public static bool TryGetValue<T>(System.CommandLine.Parsing.OptionResult r, out T? value)
+    {
+        try
+        {
+            value = r.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
     }
 
     /// <summary>Parses repeated <c>key=value</c> task settings.</summary>

@@ -10,5 +10,6 @@ var root = new RootCommand("ntm: train, evaluate and inspect Neural Turing Machi
     ShowCommand.Build(),
     ReportCommand.Build(),
     ParamsCommand.Build(),
+    BenchCommand.Build(),
 };
 return Cli.Invoke(root, args);
