@@ -19,7 +19,7 @@ internal static class BenchCommand
         {
             if (Cli.TryGetValue(r, out double v) && (!(v > 0) || v > 3600)) r.AddError($"--seconds must be above 0 and at most 3600, got {v}.");
         });
-        var batchSize = Cli.Opt("--batch-size", "Sequences per minibatch of the second and third configurations (the first is always 1).", defaultBatch).AtLeast(1);
+        var batchSize = Cli.Opt("--batch-size", "Sequences per minibatch of the second and third configurations (the first is always 1, the trainer's default).", defaultBatch).AtLeast(1);
         var cmd = new Command("bench",
             "Measure training throughput on the copy task (LSTM 100, memory 128 x 20): batch 1 on 1 thread, the batch size on 1 thread, "
             + "and on every core; sequences/s, flops per sequence, GFLOP/s, and the GFLOP/s of the controller's matrix-vector kernel alone.")
