@@ -12,7 +12,7 @@ internal static class ParamsCommand
     {
         var task = new Argument<string?>("task") { Description = "Only this task.", Arity = ArgumentArity.ZeroOrOne };
         var json = Cli.Opt("--json", "Print a JSON array instead of a table.", false);
-        var cmd = new Command("params", "Parameter counts of the three models per task, beside the paper's figures (see docs/parameters.md for why they differ).") { task, json };
+        var cmd = new Command("params", "Parameter counts of the three models per task, beside the paper's figures (see docs/parameters.md for why they differ), and the paper's RMSProp learning rate, which ntm train uses.") { task, json };
         cmd.SetAction(p => Cli.Run(() =>
         {
             string? only = p.GetValue(task)?.ToLowerInvariant();
@@ -27,7 +27,7 @@ internal static class ParamsCommand
             }).ToList();
             if (p.GetValue(json))
             {
-                Cli.PrintJson(rows.Select(r => new { task = r.x.Task, model = ModelPresets.NameOf(r.x.Model), parameters = r.TrainableCount, paper = r.x.PaperParameters }).ToList());
+                Cli.PrintJson(rows.Select(r => new { task = r.x.Task, model = ModelPresets.NameOf(r.x.Model), parameters = r.TrainableCount, paper = r.x.PaperParameters, paper_learning_rate = r.x.PaperLearningRate }).ToList());
                 return 0;
             }
             var table = new Table().Title("Trainable parameters: ours and the paper's");
@@ -35,8 +35,10 @@ internal static class ParamsCommand
             table.AddColumn(new TableColumn("ours").RightAligned());
             table.AddColumn(new TableColumn("paper").RightAligned());
             table.AddColumn(new TableColumn("ours / paper").RightAligned());
+            table.AddColumn(new TableColumn("paper's lr").RightAligned());
             foreach (var (x, count) in rows)
-                table.AddRow(x.Task, ModelPresets.NameOf(x.Model), count.ToString("N0"), x.PaperParameters.ToString("N0"), Cli.F((double)count / x.PaperParameters, 3));
+                table.AddRow(x.Task, ModelPresets.NameOf(x.Model), count.ToString("N0"), x.PaperParameters.ToString("N0"), Cli.F((double)count / x.PaperParameters, 3),
+                    x.PaperLearningRate.ToString("0e0", System.Globalization.CultureInfo.InvariantCulture));
             AnsiConsole.Write(table);
             return 0;
         }));
