@@ -291,9 +291,16 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>
     /// Backpropagation through time of <c>lossScale</c> times the summed cross-entropy (in nats) of
     /// the last <see cref="Forward"/>. Accumulates into <paramref name="grad"/> (same layout as the parameters).
+    /// When <paramref name="carryClip"/> is positive, the gradients carried from step to step (the
+    /// controller's pre-activation gradients, the head outputs' gradients and the memory's gradient)
+    /// are clamped element-wise to +-carryClip times <paramref name="lossScale"/> at every step, as
+    /// Graves (2013) clips the derivatives at the LSTM inputs: over long sequences the cosine
+    /// similarity of nearly empty memory rows can otherwise amplify the gradient step after step
+    /// until it overflows float32. Zero computes the exact gradient.
     /// </summary>
-    public void Backward(ReadOnlySpan<T> prm, Span<T> grad, ShardWorkspace<T> ws, int steps, int batch, T lossScale)
+    public void Backward(ReadOnlySpan<T> prm, Span<T> grad, ShardWorkspace<T> ws, int steps, int batch, T lossScale, T carryClip = default)
     {
+        T clip = carryClip > T.Zero ? carryClip * T.Abs(lossScale) : T.Zero;
         int nm = _n * _m, layers = _c.ControllerLayers, rm = _reads * _m, outInW = ws.OutInWidth, o = _c.OutputSize;
         bool lstm = _c.Controller == ControllerKind.Lstm;
 
@@ -341,6 +348,12 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
                 Span<T> dAct = ws.DHeadAct.AsSpan(0, batch * _p);
                 dAct.Clear();
                 for (int b = 0; b < batch; b++) HeadsStepBackward(ws, t, b, batch);
+                if (clip > T.Zero)
+                {
+                    TensorPrimitives.Clamp<T>(dAct, -clip, clip, dAct);
+                    Span<T> dm = ws.DMemCur.AsSpan(0, batch * nm);
+                    TensorPrimitives.Clamp<T>(dm, -clip, clip, dm);
+                }
                 // dAct now holds dL/d(raw head outputs).
                 dAct.CopyTo(ws.DHeadRaw.AsSpan(t * batch * _p, batch * _p));
                 Linear.InputGradient<T>(dHTop, _h, Slice(prm, _headsW!), _p, _h, dAct, _p, batch);
@@ -349,8 +362,8 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
             // Controller, top layer down.
             for (int l = layers - 1; l >= 0; l--)
             {
-                if (lstm) LstmBackward(prm, grad, ws, l, t, batch);
-                else FeedForwardBackward(prm, grad, ws, l, t, batch);
+                if (lstm) LstmBackward(prm, grad, ws, l, t, batch, clip);
+                else FeedForwardBackward(prm, grad, ws, l, t, batch, clip);
             }
         }
 
@@ -496,7 +509,7 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
             ws.KeyNorm[sb * _heads + hd], memory, norms, sim, wc, scratch);
     }
 
-    private void LstmBackward(ReadOnlySpan<T> prm, Span<T> grad, ShardWorkspace<T> ws, int l, int t, int batch)
+    private void LstmBackward(ReadOnlySpan<T> prm, Span<T> grad, ShardWorkspace<T> ws, int l, int t, int batch, T clip)
     {
         int h = _h, uw = ws.UWidth(l);
         Span<T> dGates = ws.DGates[l].AsSpan(t * batch * 4 * h, batch * 4 * h);
@@ -520,19 +533,21 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
                 dcNext[j] = dc * f;                              // dL/dc_{t-1}
             }
         }
+        if (clip > T.Zero) TensorPrimitives.Clamp<T>(dGates, -clip, clip, dGates);
         Span<T> dU = ws.DU.AsSpan(0, batch * uw);
         dU.Clear();
         Linear.InputGradient<T>(dU, uw, Slice(prm, _ctrlW[l]), 4 * h, uw, dGates, 4 * h, batch);
         SplitInputGradient(ws, l, batch, dU, uw, recurrent: true);
     }
 
-    private void FeedForwardBackward(ReadOnlySpan<T> prm, Span<T> grad, ShardWorkspace<T> ws, int l, int t, int batch)
+    private void FeedForwardBackward(ReadOnlySpan<T> prm, Span<T> grad, ShardWorkspace<T> ws, int l, int t, int batch, T clip)
     {
         int h = _h, uw = ws.UWidth(l);
         Span<T> dPre = ws.DGates[l].AsSpan(t * batch * h, batch * h);
         ReadOnlySpan<T> hid = ws.Hid[l].AsSpan(t * batch * h, batch * h);
         ReadOnlySpan<T> dh = ws.DHIn[l].AsSpan(0, batch * h);
         for (int k = 0; k < batch * h; k++) dPre[k] = dh[k] * (T.One - hid[k] * hid[k]);   // h = tanh(pre)
+        if (clip > T.Zero) TensorPrimitives.Clamp<T>(dPre, -clip, clip, dPre);
         Span<T> dU = ws.DU.AsSpan(0, batch * uw);
         dU.Clear();
         Linear.InputGradient<T>(dU, uw, Slice(prm, _ctrlW[l]), h, uw, dPre, h, batch);

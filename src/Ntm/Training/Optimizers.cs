@@ -194,6 +194,21 @@ public sealed class AdamOptimizer : Optimizer
 /// <summary>Gradient clipping.</summary>
 public static class GradientClipping
 {
+    /// <summary>
+    /// Euclidean norm, finite whenever every entry is: when the sum of squares overflows float32 it
+    /// is recomputed as max|g| times the norm of g / max|g|. Infinity or NaN when an entry is.
+    /// </summary>
+    public static float Norm(ReadOnlySpan<float> gradient)
+    {
+        float norm = TensorPrimitives.Norm(gradient);
+        if (!float.IsPositiveInfinity(norm)) return norm;
+        float max = MathF.Abs(TensorPrimitives.MaxMagnitude(gradient));   // MaxMagnitude keeps the sign
+        if (!float.IsFinite(max)) return max;
+        double sum = 0;
+        foreach (float v in gradient) { double r = v / (double)max; sum += r * r; }
+        return (float)Math.Min(float.MaxValue, max * Math.Sqrt(sum));
+    }
+
     /// <summary>Clamps every element to [-limit, limit] (the paper: 10).</summary>
     public static void ClipElements(Span<float> gradient, float limit)
         => TensorPrimitives.Clamp(gradient, -limit, limit, gradient);
@@ -201,7 +216,7 @@ public static class GradientClipping
     /// <summary>Scales the whole gradient down so its Euclidean norm is at most <paramref name="maxNorm"/>; returns the norm before.</summary>
     public static float ClipGlobalNorm(Span<float> gradient, float maxNorm)
     {
-        float norm = TensorPrimitives.Norm(gradient);
+        float norm = Norm(gradient);
         if (norm > maxNorm && norm > 0) TensorPrimitives.Multiply(gradient, maxNorm / norm, gradient);
         return norm;
     }

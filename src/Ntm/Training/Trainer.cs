@@ -23,6 +23,12 @@ public sealed record TrainerOptions
     /// <summary>Global-norm gradient clip; 0 disables it.</summary>
     public float ClipNorm { get; init; }
     /// <summary>
+    /// Element-wise clip of the gradients carried back through time (controller pre-activations,
+    /// head outputs, memory), per sequence, at every step; 0 disables it. It keeps long sequences
+    /// (dynamic n-grams: 200 steps) from amplifying the gradient until it overflows.
+    /// </summary>
+    public float CarryClip { get; init; } = 10f;
+    /// <summary>
     /// Parts the minibatch is split into; each part's gradient is computed on its own and the parts
     /// are summed in a fixed order, so results depend on this number but never on <see cref="Threads"/>.
     /// </summary>
@@ -39,6 +45,7 @@ public sealed record TrainerOptions
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new InvalidConfigurationException($"The learning rate must be a positive number, got {LearningRate}.");
         if (!(ClipValue >= 0) || !float.IsFinite(ClipValue)) throw new InvalidConfigurationException($"The element-wise clip must be 0 (off) or positive, got {ClipValue}.");
         if (!(ClipNorm >= 0) || !float.IsFinite(ClipNorm)) throw new InvalidConfigurationException($"The norm clip must be 0 (off) or positive, got {ClipNorm}.");
+        if (!(CarryClip >= 0) || !float.IsFinite(CarryClip)) throw new InvalidConfigurationException($"The carried-gradient clip must be 0 (off) or positive, got {CarryClip}.");
         if (Shards < 1 || Shards > 1024) throw new InvalidConfigurationException($"The shard count must be between 1 and 1024, got {Shards}.");
         if (Threads < 1 || Threads > 1024) throw new InvalidConfigurationException($"The thread count must be between 1 and 1024, got {Threads}.");
         return this;
@@ -133,7 +140,7 @@ public sealed class Trainer
             Array.Clear(cost);
             Array.Clear(errs);
             Model.Engine.Loss(ws, batch.Steps, count, cost, errs);
-            Model.Engine.Backward(prm, g, ws, batch.Steps, count, scale);
+            Model.Engine.Backward(prm, g, ws, batch.Steps, count, scale, Options.CarryClip);
         }
 
         if (shards == 1 || Options.Threads == 1)
@@ -152,7 +159,7 @@ public sealed class Trainer
         }
         // A fixed tensor (random initial memory) gets no gradient from the engine, so the optimiser leaves it as it is.
 
-        float norm = TensorPrimitives.Norm(_grad);
+        float norm = GradientClipping.Norm(_grad);
         if (!float.IsFinite(norm))
             throw new TrainingDivergedException($"The gradient is not finite after {SequencesSeen} sequences; lower the learning rate or enable clipping.");
         if (Options.ClipNorm > 0) GradientClipping.ClipGlobalNorm(_grad, Options.ClipNorm);
