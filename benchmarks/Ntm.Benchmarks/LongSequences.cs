@@ -72,7 +72,9 @@ public static class LongSequences
     /// Floats the workspace stores per time step of one sequence: x (I), target (O), mask (1), per
     /// layer its input U_l, hidden output (H) and, for an LSTM, gates (4H), cell and tanh(cell) (2H);
     /// head projection raw and activated (2P); five weightings per head (5 heads N: similarity, w^c,
-    /// w^g, w~, w); key norms (heads); memory M_t (N M) and its row norms (N); [h; r] (H + R M); logits (O).
+    /// w^g, w~, w); key norms (heads); memory M_t (N M) and its row norms (N); [h; r] (H + R M); logits (O);
+    /// and the gradients the backward pass keeps for the weight gradients at the end: the layers'
+    /// pre-activation gradients (4H for an LSTM, H feed-forward), the head projection's (P) and the logits' (O).
     /// </summary>
     public static long PerStepFloats(NtmConfig c, ParameterLayout layout)
     {
@@ -80,10 +82,11 @@ public static class LongSequences
         bool lstm = c.Controller == ControllerKind.Lstm;
         long f = c.InputSize + c.OutputSize + 1;
         for (int l = 0; l < c.ControllerLayers; l++)
-            f += (l == 0 ? c.ControllerInputSize : h) + (lstm ? h : 0) + h + (lstm ? 6 * h : 0);
+            f += (l == 0 ? c.ControllerInputSize : h) + (lstm ? h : 0) + h + (lstm ? 6 * h : 0) + (lstm ? 4 * h : h);
         f += 2L * layout.HeadOutputSize + 5L * c.Heads * n + c.Heads;
         if (c.Heads > 0) f += n * m + n;
         f += h + (long)c.ReadHeads * m + c.OutputSize;
+        f += layout.HeadOutputSize + c.OutputSize;
         return f;
     }
 
