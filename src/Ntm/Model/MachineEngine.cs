@@ -292,11 +292,12 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
     /// Backpropagation through time of <c>lossScale</c> times the summed cross-entropy (in nats) of
     /// the last <see cref="Forward"/>. Accumulates into <paramref name="grad"/> (same layout as the parameters).
     /// When <paramref name="carryClip"/> is positive, the gradients carried from step to step (the
-    /// controller's pre-activation gradients, the head outputs' gradients and the memory's gradient)
-    /// are clamped element-wise to +-carryClip times <paramref name="lossScale"/> at every step, as
+    /// controller's pre-activation gradients, the head outputs' gradients, the memory's gradient and
+    /// the previous weightings' gradients) are clamped element-wise to +-carryClip times <paramref name="lossScale"/> at every step, as
     /// Graves (2013) clips the derivatives at the LSTM inputs: over long sequences the cosine
-    /// similarity of nearly empty memory rows can otherwise amplify the gradient step after step
-    /// until it overflows float32. Zero computes the exact gradient.
+    /// similarity of nearly empty memory rows, and sharpening (whose Jacobian reaches gamma N), can
+    /// otherwise amplify the gradient step after step until it overflows float32. Zero computes the
+    /// exact gradient.
     /// </summary>
     public void Backward(ReadOnlySpan<T> prm, Span<T> grad, ShardWorkspace<T> ws, int steps, int batch, T lossScale, T carryClip = default)
     {
@@ -353,6 +354,8 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
                     TensorPrimitives.Clamp<T>(dAct, -clip, clip, dAct);
                     Span<T> dm = ws.DMemCur.AsSpan(0, batch * nm);
                     TensorPrimitives.Clamp<T>(dm, -clip, clip, dm);
+                    Span<T> dwp = ws.DWPrev.AsSpan(0, batch * _heads * _n);
+                    TensorPrimitives.Clamp<T>(dwp, -clip, clip, dwp);
                 }
                 // dAct now holds dL/d(raw head outputs).
                 dAct.CopyTo(ws.DHeadRaw.AsSpan(t * batch * _p, batch * _p));

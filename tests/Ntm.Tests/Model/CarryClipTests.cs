@@ -52,6 +52,9 @@ public sealed class CarryClipTests
         Assert.All(ws.DGates[0].AsSpan(0, rows * gateWidth).ToArray(), g => Assert.InRange(g, -bound, bound));
         int p = new ParameterLayout(config).HeadOutputSize;
         Assert.All(ws.DHeadRaw.AsSpan(0, rows * p).ToArray(), g => Assert.InRange(g, -bound, bound));
+        int heads = config.Heads, n = config.MemoryRows, nm = n * config.MemoryWidth;
+        Assert.All(ws.DWPrev.AsSpan(0, batch.BatchSize * heads * n).ToArray(), g => Assert.InRange(g, -bound, bound));   // dL/dw_{-1}
+        Assert.All(ws.DMemCur.AsSpan(0, batch.BatchSize * nm).ToArray(), g => Assert.InRange(g, -bound, bound));        // dL/dM_{-1}
         Assert.All(grad, g => Assert.True(float.IsFinite(g)));
     }
 
