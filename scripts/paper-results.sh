@@ -42,7 +42,8 @@ wait $pa $pb
 
 for run in copy-ntm-lstm-long copy-lstm-s1 repeat-copy-ntm-lstm-s1 assoc-ntm-lstm-s1 priority-sort-ntm-lstm-s1 \
            ngrams-ntm-lstm-s1 ngrams-ntm-lstm-s2 ngrams-ntm-lstm-s3; do
-  [ -f "$out/$run/model.safetensors" ] && ntm generalize "$out/$run" --json --count 100 > "$out/$run.generalize.json"
+  best=(); case "$run" in ngrams-*) best=(--best) ;; esac   # n-gram runs: the weights at their lowest evaluation cost
+  [ -f "$out/$run/model.safetensors" ] && ntm generalize "$out/$run" "${best[@]}" --json --count 100 > "$out/$run.generalize.json"
 done
 
 python3 scripts/paper-summary.py "$out" > "$out/summary.md"

@@ -38,12 +38,13 @@ for run in runs:
     rows.append(dict(run=run, task=config.get("task"), first=first, last=last, best=best))
 
 print("## Every run\n")
-print("| run | converged at (sequences) | seconds to converge | sequences trained | seconds | final eval cost (bits/seq) | final eval bit errors/seq |")
-print("|---|---|---|---|---|---|---|")
+print("| run | converged at (sequences) | seconds to converge | sequences trained | seconds | final eval cost (bits/seq) | final eval bit errors/seq | lowest eval cost (at sequences) |")
+print("|---|---|---|---|---|---|---|---|")
 for r in rows:
     f, l = r["first"], r["last"]
     print(f"| {r['run']} | {f['sequences']:,} | {fmt(f['seconds'], 1)} |" if f else f"| {r['run']} | not converged | - |", end="")
-    print(f" {l['sequences']:,} | {fmt(l['seconds'], 1)} | {fmt(l['eval_cost_bits'])} | {fmt(l['eval_bit_errors'], 3)} |")
+    b = r["best"]
+    print(f" {l['sequences']:,} | {fmt(l['seconds'], 1)} | {fmt(l['eval_cost_bits'])} | {fmt(l['eval_bit_errors'], 3)} | {fmt(b['eval_cost_bits'])} ({b['sequences']:,}) |")
 
 print("\n## Sequences to converge per task (seeds)\n")
 print("| task | runs | converged | median sequences | min | max | median seconds |")

@@ -11,14 +11,15 @@ internal static class EvalCommand
     public static Command Build()
     {
         var dir = new Argument<string>("dir") { Description = "The run's folder." };
+        var best = Cli.BestOption();
         var length = Cli.OptNull<int>("--length", "Evaluate sequences of exactly this length (copy-like tasks); default: the training distribution.").AtLeast(1);
         var count = Cli.Opt("--count", "Number of fresh sequences.", 100).AtLeast(1);
         var seed = Cli.Opt("--seed", "Seed of the evaluation sequences.", 12345UL);
         var json = Cli.Opt("--json", "Print one JSON object instead of a sentence.", false);
-        var cmd = new Command("eval", "Evaluate a trained run on fresh sequences: mean cost (bits) and bit errors per sequence.") { dir, length, count, seed, json };
+        var cmd = new Command("eval", "Evaluate a trained run on fresh sequences: mean cost (bits) and bit errors per sequence.") { dir, best, length, count, seed, json };
         cmd.SetAction(p => Cli.Run(() =>
         {
-            RunFolder run = RunFolder.Open(p.GetValue(dir)!);
+            RunFolder run = RunFolder.Open(p.GetValue(dir)!, p.GetValue(best));
             int? len = p.GetValue(length);
             ISequenceTask task = len is { } l ? run.TaskWithLength(l) : run.Task;
             int n = p.GetValue(count);

@@ -10,14 +10,15 @@ internal static class GeneralizeCommand
     public static Command Build()
     {
         var dir = new Argument<string>("dir") { Description = "The run's folder." };
+        var best = Cli.BestOption();
         var count = Cli.Opt("--count", "Fresh sequences per point.", 100).AtLeast(1);
         var seed = Cli.Opt("--seed", "Seed of the evaluation sequences.", 12345UL);
         var json = Cli.Opt("--json", "Print a JSON array instead of a table.", false);
         var cmd = new Command("generalize", "Evaluate a trained run beyond its training range (copy: lengths 10-120; repeat copy: length or repeats doubled; recall: 6-20 items; sort: more inputs).")
-        { dir, count, seed, json };
+        { dir, best, count, seed, json };
         cmd.SetAction(p => Cli.Run(() =>
         {
-            RunFolder run = RunFolder.Open(p.GetValue(dir)!);
+            RunFolder run = RunFolder.Open(p.GetValue(dir)!, p.GetValue(best));
             IReadOnlyList<GeneralizationRow> rows = Generalization.Run(run.Model, run.Task, p.GetValue(count), p.GetValue(seed));
             if (p.GetValue(json))
             {

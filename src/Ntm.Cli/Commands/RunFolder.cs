@@ -8,9 +8,9 @@ namespace Ntm.Cli.Commands;
 /// <summary>A finished run's folder: its settings, task and trained machine.</summary>
 internal sealed record RunFolder(string Directory, RunSettings Settings, ISequenceTask Task, NeuralTuringMachine Model)
 {
-    public static RunFolder Open(string dir)
+    public static RunFolder Open(string dir, bool best = false)
     {
-        string modelPath = Cli.ModelPath(dir);
+        string modelPath = Cli.ModelPath(dir, best);
         RunSettings settings = TrainingSession.ReadSettings(dir);
         NeuralTuringMachine model = ModelFile.Load(modelPath);
         ISequenceTask task = TrainingSession.CreateTask(settings);

@@ -25,6 +25,11 @@ public sealed class TrainingSession
     public const string MetricsFile = "metrics.jsonl";
     /// <summary>The trained weights (safetensors).</summary>
     public const string ModelFileName = "model.safetensors";
+    /// <summary>
+    /// The weights at the report with the lowest evaluation cost so far, written whenever a report
+    /// beats it: what to keep when a long run's cost later rises again.
+    /// </summary>
+    public const string BestModelFileName = "best.safetensors";
     /// <summary>The resumable checkpoint (safetensors).</summary>
     public const string CheckpointFile = "checkpoint.safetensors";
 
@@ -34,6 +39,7 @@ public sealed class TrainingSession
     private readonly List<MetricsLine> _metrics = [];
     private double _priorSeconds;
     private bool _converged;
+    private double _bestCost = double.PositiveInfinity;
 
     /// <summary>The run's folder.</summary>
     public string Directory { get; }
@@ -145,6 +151,7 @@ public sealed class TrainingSession
         if (lines.Length < metricsLines)
             throw new InvalidFileException(metricsPath, $"has {lines.Length} lines but the checkpoint was written after {metricsLines}.");
         session._metrics.AddRange(ParseMetrics(lines.Take((int)metricsLines), metricsPath));
+        foreach (MetricsLine m in session._metrics) session._bestCost = Math.Min(session._bestCost, m.EvalCostBits);
         AtomicFile.WriteAllText(metricsPath, string.Concat(lines.Take((int)metricsLines).Select(l => l + "\n")));
         return session;
     }
@@ -207,8 +214,8 @@ public sealed class TrainingSession
         SafeTensorsFile.Write(Path.Combine(Directory, CheckpointFile), tensors, meta);
     }
 
-    /// <summary>Writes the trained weights to <c>model.safetensors</c> (atomically).</summary>
-    public void WriteModel()
+    /// <summary>Writes the trained weights to <c>model.safetensors</c>, or to <paramref name="fileName"/> in the run folder (atomically).</summary>
+    public void WriteModel(string fileName = ModelFileName)
     {
         var meta = new Dictionary<string, string>
         {
@@ -216,7 +223,8 @@ public sealed class TrainingSession
             ["ntm.task_settings"] = JsonSerializer.Serialize(Settings.TaskSettings, Json.Compact),
             ["ntm.sequences"] = Trainer.SequencesSeen.ToString(CultureInfo.InvariantCulture),
         };
-        ModelFile.Save(Path.Combine(Directory, ModelFileName), Model, meta);
+        if (_metrics.Count > 0) meta["ntm.eval_cost_bits"] = _metrics[^1].EvalCostBits.ToString("R", CultureInfo.InvariantCulture);
+        ModelFile.Save(Path.Combine(Directory, fileName), Model, meta);
     }
 
     /// <summary>The evaluation set drawn after <paramref name="sequences"/> training sequences: fresh each time, and the same in a resumed run.</summary>
@@ -264,6 +272,11 @@ public sealed class TrainingSession
                 _metrics.Add(line);
                 File.AppendAllText(metricsPath, JsonSerializer.Serialize(line, Json.Compact) + "\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
                 onReport?.Invoke(line);
+                if (line.EvalCostBits < _bestCost)
+                {
+                    _bestCost = line.EvalCostBits;
+                    WriteModel(BestModelFileName);
+                }
                 if (line.EvalBitErrors < s.ConvergedBitErrors) _converged = true;
                 if (_converged && s.StopWhenConverged) { reason = "converged"; break; }
                 if (s.CheckpointEvery > 0 && Trainer.SequencesSeen - lastCheckpoint >= s.CheckpointEvery)

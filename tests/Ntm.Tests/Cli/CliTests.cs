@@ -20,7 +20,7 @@ public sealed class CliTests : IDisposable
         string run = Path.Combine(_dir, "run");
         var (exit, stdout, stderr) = CliProcess.Run(["train", "copy", "--sequences", "200", "--out", run, "--seed", "4", .. CliProcess.Tiny]);
         Assert.True(exit == 0, stderr);
-        foreach (string f in new[] { "config.json", "metrics.jsonl", "model.safetensors", "checkpoint.safetensors" })
+        foreach (string f in new[] { "config.json", "metrics.jsonl", "model.safetensors", "checkpoint.safetensors", "best.safetensors" })
             Assert.True(File.Exists(Path.Combine(run, f)), $"{f} missing");
         Assert.Contains("copy: ", stdout);
         Assert.Equal((byte)'{', File.ReadAllBytes(Path.Combine(run, "metrics.jsonl"))[0]);   // plain UTF-8, no byte-order mark
@@ -70,6 +70,23 @@ public sealed class CliTests : IDisposable
         Assert.Single(lines);
         Assert.StartsWith("error: ", lines[0]);
         Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public void Best_model_is_the_one_with_the_lowest_evaluation_cost_and_eval_can_load_it()
+    {
+        string run = Path.Combine(_dir, "best");
+        var (exit, _, stderr) = CliProcess.Run(["train", "copy", "--sequences", "240", "--no-stop", "--out", run, "--seed", "2", .. CliProcess.Tiny]);
+        Assert.True(exit == 0, stderr);
+        var metrics = File.ReadAllLines(Path.Combine(run, "metrics.jsonl"))
+            .Select(l => { using var d = JsonDocument.Parse(l); return (Seq: d.RootElement.GetProperty("sequences").GetInt64(), Cost: d.RootElement.GetProperty("eval_cost_bits").GetDouble()); })
+            .ToList();
+        var best = metrics.MinBy(m => m.Cost);
+        var content = Ntm.Io.SafeTensorsFile.Read(Path.Combine(run, "best.safetensors"));
+        Assert.Equal(best.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture), content.Metadata["ntm.sequences"]);
+        (exit, string stdout, stderr) = CliProcess.Run("eval", run, "--best", "--json", "--count", "10");
+        Assert.True(exit == 0, stderr);
+        using (JsonDocument.Parse(stdout)) { }
     }
 
     [Theory]
