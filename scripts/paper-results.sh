@@ -5,7 +5,7 @@
 # generalisation and writes OUT/summary.md with every figure.
 # Usage: scripts/paper-results.sh [OUT_DIR] [SCALE]
 #   SCALE multiplies every time budget (default 1; 0.25 gives a quick, shorter look).
-# Takes about 35 minutes at SCALE 1 on a 2-core machine.
+# Takes about 35 minutes at SCALE 1 on a 2-core machine; the n-gram runs (scripts/ngrams-results.sh) 12 more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/paper}
@@ -27,7 +27,6 @@ lane_a() {
   for s in 1 2 3 4 5; do train "copy-ntm-lstm-s$s" copy --seed "$s"; done
   train copy-ntm-lstm-long copy --seed 1 --no-stop --sequences 100000 --max-seconds "$(secs 240)"
   for s in 1 2 3; do train "repeat-copy-ntm-lstm-s$s" repeat-copy --seed "$s" --max-seconds "$(secs 480)"; done
-  for s in 1 2 3; do train "ngrams-ntm-lstm-s$s" dynamic-ngrams --seed "$s" --no-stop --max-seconds "$(secs 500)"; done
 }
 
 lane_b() {
@@ -39,11 +38,10 @@ lane_b() {
 lane_a & pa=$!
 lane_b & pb=$!
 wait $pa $pb
+scripts/ngrams-results.sh "$out" "$(secs 720)"
 
-for run in copy-ntm-lstm-long copy-lstm-s1 repeat-copy-ntm-lstm-s1 assoc-ntm-lstm-s1 priority-sort-ntm-lstm-s1 \
-           ngrams-ntm-lstm-s1 ngrams-ntm-lstm-s2 ngrams-ntm-lstm-s3; do
-  best=(); case "$run" in ngrams-*) best=(--best) ;; esac   # n-gram runs: the weights at their lowest evaluation cost
-  [ -f "$out/$run/model.safetensors" ] && ntm generalize "$out/$run" "${best[@]}" --json --count 100 > "$out/$run.generalize.json"
+for run in copy-ntm-lstm-long copy-lstm-s1 repeat-copy-ntm-lstm-s1 assoc-ntm-lstm-s1 priority-sort-ntm-lstm-s1; do
+  [ -f "$out/$run/model.safetensors" ] && ntm generalize "$out/$run" --json --count 100 > "$out/$run.generalize.json"
 done
 
 python3 scripts/paper-summary.py "$out" > "$out/summary.md"
