@@ -8,11 +8,9 @@ cd "$(dirname "$0")/.."
 out=${1:-runs/paper}
 seconds=${2:-720}
 mkdir -p "$out"
-if [ ! -d "$out/bin" ]; then
-  dotnet build -c Release src/Ntm.Cli -v q -nologo >/dev/null
-  cp -r src/Ntm.Cli/bin/Release/net10.0 "$out/bin"
-fi
-ntm() { dotnet "$out/bin/Ntm.Cli.dll" "$@"; }
+dotnet build -c Release src/Ntm.Cli -v q -nologo >/dev/null
+rm -rf "$out/bin-ngrams" && cp -r src/Ntm.Cli/bin/Release/net10.0 "$out/bin-ngrams"
+ntm() { dotnet "$out/bin-ngrams/Ntm.Cli.dll" "$@"; }
 for s in 1 2 3; do
   rm -rf "$out/ngrams-ntm-lstm-s$s"
   ( ntm train dynamic-ngrams --seed "$s" --no-stop --max-seconds "$seconds" --threads 1 --out "$out/ngrams-ntm-lstm-s$s" \
