@@ -94,7 +94,7 @@ public class KernelBenchmarks
         _dWTilde = new float[_n];
         _dW = Random(rng, _n, 1e-3f);
         _dShift = new float[_shift.Length];
-        _scratch = new float[_n];
+        _scratch = new float[2 * _n];   // sharpening's backward needs two rows
         _dErase = new float[_m];
         _dAdd = new float[_m];
         _dRead = Random(rng, _m, 1e-3f);
