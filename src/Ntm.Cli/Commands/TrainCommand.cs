@@ -35,6 +35,7 @@ internal static class TrainCommand
         var memInit = Cli.OptStr("--memory-init", "Initial memory: constant (1e-6, the default), learned or random.");
         var clipValue = Cli.Opt("--clip-value", "Element-wise gradient clip (paper: 10; 0: off).", new TrainerOptions().ClipValue).AtLeast(0f);
         var clipNorm = Cli.Opt("--clip-norm", "Global-norm gradient clip (0: off).", new TrainerOptions().ClipNorm).AtLeast(0f);
+        var lrDecay = Cli.Opt("--lr-decay", "Let the learning rate fall along a half cosine to 5% of its start over this many sequences (0: constant).", 0L).AtLeast(0L);
         var clipCarry = Cli.Opt("--clip-carry", "Element-wise clip of the gradients carried back through time at every step, per sequence (0: off).", new TrainerOptions().CarryClip).AtLeast(0f);
         var shards = Cli.Opt("--shards", "Parts each minibatch is split into for parallel work (results depend on this, not on --threads).", new TrainerOptions().Shards).AtLeast(1);
         var threads = Cli.Opt("--threads", "Threads working on shards at once (does not change results).", Environment.ProcessorCount).AtLeast(1);
@@ -48,7 +49,7 @@ internal static class TrainCommand
         var cmd = new Command("train", "Train a machine on a task; writes config.json, metrics.jsonl, model.safetensors and checkpoint.safetensors.")
         {
             task, model, controller, seed, sequences, maxSeconds, batchSize, optimizer, lr, rows, width, readHeads, writeHeads,
-            ctrlSize, ctrlLayers, shifts, memInit, clipValue, clipNorm, clipCarry, shards, threads, reportEvery, checkpointEvery, noStop, set, outDir, resume,
+            ctrlSize, ctrlLayers, shifts, memInit, clipValue, clipNorm, clipCarry, lrDecay, shards, threads, reportEvery, checkpointEvery, noStop, set, outDir, resume,
         };
         cmd.SetAction(p => Cli.Run(() =>
         {
@@ -57,7 +58,7 @@ internal static class TrainCommand
             if (resumeDir is not null)
             {
                 Option[] fixedAtStart = [model, controller, seed, batchSize, optimizer, lr, rows, width, readHeads, writeHeads, ctrlSize,
-                    ctrlLayers, shifts, memInit, clipValue, clipNorm, clipCarry, shards, reportEvery, checkpointEvery, noStop, set, outDir, maxSeconds];
+                    ctrlLayers, shifts, memInit, clipValue, clipNorm, clipCarry, lrDecay, shards, reportEvery, checkpointEvery, noStop, set, outDir, maxSeconds];
                 foreach (Option s in fixedAtStart)
                     if (p.GetResult(s) is { Implicit: false })
                         throw new InvalidConfigurationException($"{s.Name} cannot change when resuming; the run's config.json fixes it.");
@@ -126,6 +127,7 @@ internal static class TrainCommand
                         ClipValue = p.GetValue(clipValue),
                         ClipNorm = p.GetValue(clipNorm),
                         CarryClip = p.GetValue(clipCarry),
+                        DecaySequences = p.GetValue(lrDecay),
                         Shards = p.GetValue(shards),
                         Threads = p.GetValue(threads),
                         Seed = s,

@@ -37,6 +37,22 @@ public sealed record TrainerOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
     /// <summary>Seed of the training data stream.</summary>
     public ulong Seed { get; init; } = 1;
+    /// <summary>
+    /// Sequences over which the learning rate falls along a half cosine from <see cref="LearningRate"/>
+    /// to <see cref="FinalLearningRateFraction"/> of it, staying there after; 0 keeps it constant.
+    /// </summary>
+    public long DecaySequences { get; init; }
+    /// <summary>Where a decaying learning rate ends, as a fraction of <see cref="LearningRate"/>.</summary>
+    public float FinalLearningRateFraction { get; init; } = 0.05f;
+
+    /// <summary>The learning rate of the update made after <paramref name="sequencesSeen"/> training sequences.</summary>
+    public float LearningRateAt(long sequencesSeen)
+    {
+        if (DecaySequences <= 0) return LearningRate;
+        double progress = Math.Clamp((double)sequencesSeen / DecaySequences, 0, 1);
+        double f = FinalLearningRateFraction + (1 - FinalLearningRateFraction) * 0.5 * (1 + Math.Cos(Math.PI * progress));
+        return (float)(LearningRate * f);
+    }
 
     /// <summary>Checks every field.</summary>
     public TrainerOptions Validate()
@@ -46,6 +62,8 @@ public sealed record TrainerOptions
         if (!(ClipValue >= 0) || !float.IsFinite(ClipValue)) throw new InvalidConfigurationException($"The element-wise clip must be 0 (off) or positive, got {ClipValue}.");
         if (!(ClipNorm >= 0) || !float.IsFinite(ClipNorm)) throw new InvalidConfigurationException($"The norm clip must be 0 (off) or positive, got {ClipNorm}.");
         if (!(CarryClip >= 0) || !float.IsFinite(CarryClip)) throw new InvalidConfigurationException($"The carried-gradient clip must be 0 (off) or positive, got {CarryClip}.");
+        if (DecaySequences < 0) throw new InvalidConfigurationException($"The decay length must be 0 (constant) or a positive number of sequences, got {DecaySequences}.");
+        if (!(FinalLearningRateFraction > 0 && FinalLearningRateFraction <= 1)) throw new InvalidConfigurationException($"The final learning-rate fraction must be in (0, 1], got {FinalLearningRateFraction}.");
         if (Shards < 1 || Shards > 1024) throw new InvalidConfigurationException($"The shard count must be between 1 and 1024, got {Shards}.");
         if (Threads < 1 || Threads > 1024) throw new InvalidConfigurationException($"The thread count must be between 1 and 1024, got {Threads}.");
         return this;
@@ -164,6 +182,7 @@ public sealed class Trainer
             throw new TrainingDivergedException($"The gradient is not finite after {SequencesSeen} sequences; lower the learning rate or enable clipping.");
         if (Options.ClipNorm > 0) GradientClipping.ClipGlobalNorm(_grad, Options.ClipNorm);
         if (Options.ClipValue > 0) GradientClipping.ClipElements(_grad, Options.ClipValue);
+        Optimizer.LearningRate = Options.LearningRateAt(SequencesSeen);
         Optimizer.Update(prm, _grad);
         SequencesSeen += bsz;
         return new StepResult(costSum / bsz / Math.Log(2), errSum / bsz, norm);
