@@ -8,9 +8,14 @@ cd "$(dirname "$0")/.."
 out=${1:-runs/paper}
 seconds=${2:-720}
 mkdir -p "$out"
-dotnet build -c Release src/Ntm.Cli -v q -nologo >/dev/null
-rm -rf "$out/bin-ngrams" && cp -r src/Ntm.Cli/bin/Release/net10.0 "$out/bin-ngrams"
-ntm() { dotnet "$out/bin-ngrams/Ntm.Cli.dll" "$@"; }
+# NTM_BIN: a build to run from (paper-results.sh passes its own); otherwise a private copy of this one.
+bin=${NTM_BIN:-}
+if [ -z "$bin" ]; then
+  dotnet build -c Release src/Ntm.Cli -v q -nologo >/dev/null
+  bin="$out/bin-ngrams"
+  rm -rf "$bin" && cp -r src/Ntm.Cli/bin/Release/net10.0 "$bin"
+fi
+ntm() { dotnet "$bin/Ntm.Cli.dll" "$@"; }
 for s in 1 2 3; do
   rm -rf "$out/ngrams-ntm-lstm-s$s"
   ( ntm train dynamic-ngrams --seed "$s" --no-stop --max-seconds "$seconds" --threads 1 --out "$out/ngrams-ntm-lstm-s$s" \

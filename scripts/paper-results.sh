@@ -38,7 +38,7 @@ lane_b() {
 lane_a & pa=$!
 lane_b & pb=$!
 wait $pa $pb
-scripts/ngrams-results.sh "$out" "$(secs 720)"
+NTM_BIN="$out/bin" scripts/ngrams-results.sh "$out" "$(secs 720)"
 
 for run in copy-ntm-lstm-long copy-lstm-s1 repeat-copy-ntm-lstm-s1 assoc-ntm-lstm-s1 priority-sort-ntm-lstm-s1; do
   [ -f "$out/$run/model.safetensors" ] && ntm generalize "$out/$run" --json --count 100 > "$out/$run.generalize.json"

@@ -48,9 +48,10 @@ public readonly record struct FlopTotals(double Forward, double Backward, double
 /// arithmetic are free. A softmax over n values is 4n + 1 (subtract the maximum, exp, sum, one
 /// reciprocal, scale), its backward 4n. A dot product of length n is 2n. Where the code takes a
 /// data-dependent branch the longer side is counted, and the kernels that skip exact zeros
-/// (<c>Linear.Backward</c> on a zero output gradient, content addressing on a zero weight gradient)
-/// are counted dense, except the output layer's backward at unscored steps, which is always
-/// skipped (its output gradient is zero there) and so is not counted. Work the engine does once
+/// (content addressing on a zero weight gradient) are counted dense. The output layer's backward
+/// at unscored steps is not counted: the engine skipped it when this count was written, and the
+/// count is kept as it was so that GFLOP/s before and after an optimisation measure the same work
+/// (the engine now multiplies by those zero gradients, about 0.4% more arithmetic on copy). Work the engine does once
 /// per shard (the softmax of the initial weightings and its backward) is counted once per
 /// sequence, an over-count of a few thousand flops per sequence for shards of several sequences.
 /// </summary>

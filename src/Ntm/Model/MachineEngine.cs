@@ -162,18 +162,11 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
             int o = (t * batch + b) * h;
             Span<T> c = ws.C[l].AsSpan(o, h), tc = ws.TanhC[l].AsSpan(o, h), hid = ws.Hid[l].AsSpan(o, h);
             // c = f c_prev + i g;  h = o tanh(c)
-            if (t == 0) TensorPrimitives.Multiply<T>(g.Slice(0, h), g.Slice(2 * h, h), c);
-            else TensorPrimitives.FusedMultiplyAdd<T>(g.Slice(h, h), ws.C[l].AsSpan(o - batch * h, h), Product(g.Slice(0, h), g.Slice(2 * h, h), hid), c);
+            TensorPrimitives.Multiply<T>(g.Slice(0, h), g.Slice(2 * h, h), c);
+            if (t > 0) TensorPrimitives.FusedMultiplyAdd<T>(g.Slice(h, h), ws.C[l].AsSpan(o - batch * h, h), c, c);
             TensorPrimitives.Tanh<T>(c, tc);
             TensorPrimitives.Multiply<T>(g.Slice(3 * h, h), tc, hid);
         }
-    }
-
-    // i g into a scratch row (the hidden output row, overwritten right after).
-    private static ReadOnlySpan<T> Product(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> into)
-    {
-        TensorPrimitives.Multiply<T>(a, b, into);
-        return into;
     }
 
     private void FeedForwardLayer(ReadOnlySpan<T> prm, ShardWorkspace<T> ws, int l, int t, int batch)
