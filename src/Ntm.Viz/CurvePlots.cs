@@ -21,7 +21,9 @@ public static class CurvePlots
     /// (training and evaluation) and evaluation bit errors per sequence, against sequences seen.
     /// Each line of the file is one JSON object with the numbers <c>sequences</c>, <c>seconds</c>,
     /// <c>train_cost_bits</c>, <c>eval_cost_bits</c> and <c>eval_bit_errors</c> (the last two may be
-    /// <c>null</c> where no evaluation was run); other fields are ignored.
+    /// <c>null</c> where no evaluation was run), and optionally <c>eval_optimal_cost_bits</c>, the
+    /// optimal predictor's cost on the evaluation sequences, drawn as a third cost line; other fields
+    /// are ignored.
     /// </summary>
     /// <param name="metricsJsonlPath">The metrics file.</param>
     /// <param name="pngPath">The picture to write (replaced atomically).</param>
@@ -43,6 +45,10 @@ public static class CurvePlots
         if (evaluated.Length > 0)
             cost.Add(new Line("evaluation", evaluated.Select(r => r.Sequences).ToArray(),
                 evaluated.Select(r => r.EvalCostBits!.Value).ToArray()));
+        var floor = records.Where(r => r.EvalOptimalCostBits is not null).ToArray();
+        if (floor.Length > 0)
+            cost.Add(new Line("optimal predictor (evaluation sequences)", floor.Select(r => r.Sequences).ToArray(),
+                floor.Select(r => r.EvalOptimalCostBits!.Value).ToArray()));
         var errors = new List<Line>();
         if (withErrors.Length > 0)
             errors.Add(new Line("evaluation", withErrors.Select(r => r.Sequences).ToArray(),

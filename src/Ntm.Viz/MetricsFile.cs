@@ -7,7 +7,7 @@ namespace Ntm.Viz;
 /// says <c>null</c> (no evaluation at that point).
 /// </summary>
 internal readonly record struct MetricsRecord(
-    double Sequences, double Seconds, double TrainCostBits, double? EvalCostBits, double? EvalBitErrors);
+    double Sequences, double Seconds, double TrainCostBits, double? EvalCostBits, double? EvalBitErrors, double? EvalOptimalCostBits = null);
 
 /// <summary>Reads metrics.jsonl: one JSON object per line; unknown fields are ignored, nothing is skipped.</summary>
 internal static class MetricsFile
@@ -15,6 +15,9 @@ internal static class MetricsFile
     /// <summary>The fields every line must have.</summary>
     internal const string Sequences = "sequences", Seconds = "seconds", TrainCost = "train_cost_bits",
         EvalCost = "eval_cost_bits", EvalBitErrors = "eval_bit_errors";
+
+    /// <summary>An optional field: the optimal predictor's cost on the evaluation sequences (tasks with a known floor).</summary>
+    internal const string EvalOptimalCost = "eval_optimal_cost_bits";
 
     /// <summary>Reads every line of <paramref name="path"/>.</summary>
     /// <exception cref="InvalidFileException">The file is missing, empty, or a line is malformed (the message names the line).</exception>
@@ -54,7 +57,8 @@ internal static class MetricsFile
                 Number(path, n, root, Seconds, allowNull: false)!.Value,
                 Number(path, n, root, TrainCost, allowNull: false)!.Value,
                 Number(path, n, root, EvalCost, allowNull: true),
-                Number(path, n, root, EvalBitErrors, allowNull: true));
+                Number(path, n, root, EvalBitErrors, allowNull: true),
+                root.TryGetProperty(EvalOptimalCost, out _) ? Number(path, n, root, EvalOptimalCost, allowNull: true) : null);
         }
     }
 

@@ -55,7 +55,8 @@ internal static class ReportCommand
             {
                 Title = $"Neural Turing Machine: {run.Settings.Task} ({run.Model.TrainableParameterCount:N0} parameters)",
                 Summary = last is null ? "No metrics were recorded." :
-                    $"Trained on {last.Sequences:N0} sequences in {Cli.F(last.Seconds, 1)} s; last evaluation {Cli.F(last.EvalCostBits, 2)} bits and {Cli.F(last.EvalBitErrors)} bit errors per sequence.",
+                    $"Trained on {last.Sequences:N0} sequences in {Cli.F(last.Seconds, 1)} s; last evaluation {Cli.F(last.EvalCostBits, 2)} bits and {Cli.F(last.EvalBitErrors)} bit errors per sequence"
+                    + (last.EvalOptimalCostBits is { } floor ? $" (the optimal predictor: {Cli.F(floor, 2)} bits on the same sequences)." : "."),
                 ConfigurationJson = JsonSerializer.Serialize(run.Settings, Json.Indented),
                 Images = images,
                 Tables = [new ReportTable($"Generalisation ({p.GetValue(count)} sequences per row)", columns, tableRows)],

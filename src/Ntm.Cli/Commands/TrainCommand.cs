@@ -147,7 +147,8 @@ internal static class TrainCommand
 
             RunSummary summary = RunWithProgress(session);
             MetricsLine? last = summary.Last;
-            string evalPart = last is null ? "" : $", eval {Cli.F(last.EvalCostBits, 2)} bits and {Cli.F(last.EvalBitErrors)} bit errors per sequence";
+            string evalPart = last is null ? "" : $", eval {Cli.F(last.EvalCostBits, 2)} bits and {Cli.F(last.EvalBitErrors)} bit errors per sequence"
+                + (last.EvalOptimalCostBits is { } floor ? $" (optimal predictor {Cli.F(floor, 2)} bits, gap {Cli.F(last.EvalCostBits - floor, 2)})" : "");
             Console.WriteLine(
                 $"{session.Settings.Task}: {(summary.Converged ? "converged" : "not converged")} after {summary.Sequences:N0} sequences in {Cli.F(summary.Seconds, 1)} s ({summary.StopReason}){evalPart}; saved to {session.Directory}");
             return 0;
@@ -195,5 +196,6 @@ internal static class TrainCommand
     }
 
     private static string Format(MetricsLine m) =>
-        $"{m.Sequences,9:N0} seq {m.Seconds,7:F1} s  train {m.TrainCostBits,7:F2} bits  eval {m.EvalCostBits,7:F2} bits {m.EvalBitErrors,7:F3} bit errors";
+        $"{m.Sequences,9:N0} seq {m.Seconds,7:F1} s  train {m.TrainCostBits,7:F2} bits  eval {m.EvalCostBits,7:F2} bits {m.EvalBitErrors,7:F3} bit errors"
+        + (m.EvalOptimalCostBits is { } floor ? $"  gap to optimal {m.EvalCostBits - floor,6:F2} bits" : "");
 }

@@ -25,7 +25,7 @@ namespace Ntm.Tasks;
 /// needs no padding.
 /// </para>
 /// </summary>
-public sealed class DynamicNGramsTask : ISequenceTask
+public sealed class DynamicNGramsTask : IOptimalCostTask
 {
     /// <summary>The largest supported context (the table then has 2^20 entries).</summary>
     public const int MaxContext = 20;

@@ -9,7 +9,7 @@ namespace Ntm.Training;
 /// <param name="Sequences">Sequences evaluated.</param>
 /// <param name="CostBits">Mean cost per sequence in bits.</param>
 /// <param name="BitErrors">Mean bit errors per sequence.</param>
-/// <param name="OptimalCostBits">For dynamic n-grams: the Bayes-optimal estimator's mean cost on the same sequences.</param>
+/// <param name="OptimalCostBits">For a task with a known floor (<see cref="Ntm.Tasks.IOptimalCostTask"/>, e.g. dynamic n-grams): the optimal predictor's mean cost on the same sequences.</param>
 public sealed record GeneralizationRow(IReadOnlyDictionary<string, int> Axis, int Sequences, double CostBits, double BitErrors, double? OptimalCostBits = null);
 
 /// <summary>
@@ -80,8 +80,8 @@ public static class Generalization
         {
             double optimal = 0;
             (double cost, double errors) = Score(model, make, count, new Rng(seed),
-                batch => { if (task is DynamicNGramsTask ng) optimal += ng.OptimalCost(batch).Sum(); });
-            rows.Add(new GeneralizationRow(axis, count, cost, errors, task is DynamicNGramsTask ? optimal / count : null));
+                batch => { if (task is IOptimalCostTask floor) optimal += floor.OptimalCost(batch).Sum(); });
+            rows.Add(new GeneralizationRow(axis, count, cost, errors, task is IOptimalCostTask ? optimal / count : null));
         }
         return rows;
     }

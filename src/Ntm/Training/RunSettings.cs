@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Ntm.Model;
 
 namespace Ntm.Training;
@@ -57,7 +58,20 @@ public sealed record RunSettings
 /// <param name="TrainBitErrors">Mean training bit errors per sequence since the previous line.</param>
 /// <param name="EvalCostBits">Mean cost per sequence on a fresh evaluation set, in bits.</param>
 /// <param name="EvalBitErrors">Mean bit errors per sequence on that set.</param>
-public sealed record MetricsLine(long Sequences, double Seconds, double TrainCostBits, double TrainBitErrors, double EvalCostBits, double EvalBitErrors);
+/// <param name="EvalOptimalCostBits">
+/// For a task with a known floor (<see cref="Ntm.Tasks.IOptimalCostTask"/>, e.g. dynamic n-grams): the optimal
+/// predictor's mean cost per sequence on the same evaluation set; absent (null) otherwise.
+/// </param>
+public sealed record MetricsLine(long Sequences, double Seconds, double TrainCostBits, double TrainBitErrors, double EvalCostBits, double EvalBitErrors,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EvalOptimalCostBits = null)
+{
+    /// <summary>
+    /// What a run minimises when it keeps its best weights: the evaluation cost above the floor where the
+    /// task has one (<see cref="EvalCostBits"/> - <see cref="EvalOptimalCostBits"/>), else the evaluation cost.
+    /// </summary>
+    [JsonIgnore]
+    public double SelectionCostBits => EvalCostBits - (EvalOptimalCostBits ?? 0);
+}
 
 /// <summary>How a run ended.</summary>
 /// <param name="Converged">Whether the evaluation fell under the threshold.</param>

@@ -27,7 +27,10 @@ public sealed class TrainingSession
     public const string ModelFileName = "model.safetensors";
     /// <summary>
     /// The weights at the report with the lowest evaluation cost so far, written whenever a report
-    /// beats it: what to keep when a long run's cost later rises again.
+    /// beats it: what to keep when a long run's cost later rises again. For a task with a known floor
+    /// (<see cref="IOptimalCostTask"/>) "lowest" means closest to the optimal predictor's cost on the
+    /// same evaluation set (<see cref="MetricsLine.SelectionCostBits"/>), since every report draws a
+    /// fresh set whose own optimum varies by a few bits.
     /// </summary>
     public const string BestModelFileName = "best.safetensors";
     /// <summary>The resumable checkpoint (safetensors).</summary>
@@ -151,7 +154,7 @@ public sealed class TrainingSession
         if (lines.Length < metricsLines)
             throw new InvalidFileException(metricsPath, $"has {lines.Length} lines but the checkpoint was written after {metricsLines}.");
         session._metrics.AddRange(ParseMetrics(lines.Take((int)metricsLines), metricsPath));
-        foreach (MetricsLine m in session._metrics) session._bestCost = Math.Min(session._bestCost, m.EvalCostBits);
+        foreach (MetricsLine m in session._metrics) session._bestCost = Math.Min(session._bestCost, m.SelectionCostBits);
         AtomicFile.WriteAllText(metricsPath, string.Concat(lines.Take((int)metricsLines).Select(l => l + "\n")));
         return session;
     }
@@ -264,17 +267,18 @@ public sealed class TrainingSession
 
             if (Trainer.SequencesSeen / s.ReportEvery > before / s.ReportEvery || Trainer.SequencesSeen >= s.MaxSequences)
             {
-                BatchScores eval = Trainer.Evaluate(Model, Task, EvaluationRng(s.Trainer.Seed, Trainer.SequencesSeen), s.EvalBatches, s.EvalBatchSize);
+                BatchScores eval = Trainer.Evaluate(Model, Task, EvaluationRng(s.Trainer.Seed, Trainer.SequencesSeen), s.EvalBatches, s.EvalBatchSize,
+                    out double? optimal);
                 var line = new MetricsLine(Trainer.SequencesSeen, Math.Round(Seconds(), 3), trainCost / trainSeqs, trainErrors / trainSeqs,
-                    eval.MeanCostBits, eval.MeanBitErrors);
+                    eval.MeanCostBits, eval.MeanBitErrors, optimal);
                 trainCost = trainErrors = 0;
                 trainSeqs = 0;
                 _metrics.Add(line);
                 File.AppendAllText(metricsPath, JsonSerializer.Serialize(line, Json.Compact) + "\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
                 onReport?.Invoke(line);
-                if (line.EvalCostBits < _bestCost)
+                if (line.SelectionCostBits < _bestCost)
                 {
-                    _bestCost = line.EvalCostBits;
+                    _bestCost = line.SelectionCostBits;
                     WriteModel(BestModelFileName);
                 }
                 if (line.EvalBitErrors < s.ConvergedBitErrors) _converged = true;

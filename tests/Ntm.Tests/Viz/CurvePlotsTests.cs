@@ -37,6 +37,26 @@ public sealed class CurvePlotsTests
         Assert.Equal(0.0, records[2].EvalBitErrors);
     }
 
+    [Fact]
+    public void The_optional_optimal_cost_is_read_and_drawn()
+    {
+        using var folder = new TempFolder();
+        string metrics = folder.File("metrics.jsonl");
+        const string floor = """{"sequences": 4000, "seconds": 9, "train_cost_bits": 140, "eval_cost_bits": 137.5, "eval_bit_errors": 48, "eval_optimal_cost_bits": 134.25}""";
+        File.WriteAllLines(metrics, [Line1, floor]);
+
+        var records = MetricsFile.Read(metrics);
+        Assert.Null(records[0].EvalOptimalCostBits);
+        Assert.Equal(134.25, records[1].EvalOptimalCostBits);
+        string png = folder.File("learning.png");
+        CurvePlots.LearningCurve(metrics, png);
+        PngAssert.IsPicture(png, CurvePlots.Width, 2 * CurvePlots.PanelHeight);
+
+        File.WriteAllLines(metrics, [Line1, floor.Replace("134.25", "-1")]);
+        var error = Assert.Throws<InvalidFileException>(() => MetricsFile.Read(metrics));
+        Assert.Contains("line 2: field \"eval_optimal_cost_bits\" must not be negative", error.Message);
+    }
+
     [Theory]
     [InlineData("{\"sequences\": 3000, \"seconds\": 7.5", "line 3: not valid JSON")]
     [InlineData("[1, 2]", "line 3: expected a JSON object")]
