@@ -64,7 +64,7 @@ internal static class Panels
         var plot = new Plot();
         int rows = panel.Cells.GetLength(0), cols = panel.Cells.GetLength(1);
 
-        var heatmap = plot.Add.Heatmap(panel.Cells);
+        var heatmap = plot.Add.Heatmap(AtLeastTwoByTwo(panel.Cells));
         (double low, double high) = ColorRange(panel.Cells, panel.Scale);
         heatmap.ManualRange = new ScottPlot.Range(low, high);
         heatmap.Colormap = panel.Scale == ValueScale.Unit ? new ScottPlot.Colormaps.Viridis() : new ScottPlot.Colormaps.Balance();
@@ -87,6 +87,23 @@ internal static class Panels
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         return plot;
+    }
+
+    /// <summary>
+    /// The cells with a single row or column repeated once. ScottPlot draws nothing for a heatmap one
+    /// cell high or wide (e.g. the one input channel of dynamic n-grams); two identical cells over the
+    /// same extent look exactly like the one.
+    /// </summary>
+    internal static double[,] AtLeastTwoByTwo(double[,] cells)
+    {
+        int rows = cells.GetLength(0), cols = cells.GetLength(1);
+        if (rows > 1 && cols > 1) return cells;
+        int r2 = Math.Max(2, rows), c2 = Math.Max(2, cols);
+        var copy = new double[r2, c2];
+        for (int r = 0; r < r2; r++)
+            for (int c = 0; c < c2; c++)
+                copy[r, c] = cells[Math.Min(r, rows - 1), Math.Min(c, cols - 1)];
+        return copy;
     }
 
     /// <summary>Sets the title, axis labels and font sizes shared by every picture.</summary>
