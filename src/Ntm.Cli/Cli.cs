@@ -121,7 +121,7 @@ internal static class Cli
     }
 
     /// <summary>The <c>--best</c> option of the commands that load a run's machine.</summary>
-    public static Option<bool> BestOption() => Opt("--best", "Use best.safetensors (the weights at the lowest evaluation cost during training) instead of model.safetensors (the last).", false);
+    public static Option<bool> BestOption() => Opt("--best", "Use best.safetensors (the weights of the report with the lowest evaluation cost, or for dynamic n-grams the smallest gap to the optimal estimator) instead of model.safetensors (the last).", false);
 
     public static string F(double x, int digits = 3) => x.ToString("F" + digits, System.Globalization.CultureInfo.InvariantCulture);
 
