@@ -29,7 +29,12 @@ internal static class GeneralizeCommand
                     o["sequences"] = r.Sequences;
                     o["cost_bits"] = r.CostBits;
                     o["bit_errors"] = r.BitErrors;
-                    if (r.OptimalCostBits is { } opt) o["optimal_cost_bits"] = opt;
+                    if (r.OptimalCostBits is { } opt)
+                    {
+                        o["optimal_cost_bits"] = opt;
+                        o["gap_bits"] = r.GapBits;
+                        o["gap_standard_error_bits"] = r.GapStandardErrorBits is { } se && double.IsFinite(se) ? se : null;
+                    }
                     return o;
                 }).ToList());
                 return 0;
@@ -40,13 +45,22 @@ internal static class GeneralizeCommand
             table.AddColumn(new TableColumn("cost (bits/seq)").RightAligned());
             table.AddColumn(new TableColumn("bit errors/seq").RightAligned());
             bool optimal = rows.Any(r => r.OptimalCostBits is not null);
-            if (optimal) table.AddColumn(new TableColumn("optimal (bits/seq)").RightAligned());
+            if (optimal)
+            {
+                table.AddColumn(new TableColumn("optimal (bits/seq)").RightAligned());
+                table.AddColumn(new TableColumn("gap (bits/seq)").RightAligned());
+            }
             foreach (var r in rows)
             {
                 var cells = axes.Select(a => r.Axis[a].ToString()).ToList();
                 cells.Add(Cli.F(r.CostBits, 2));
                 cells.Add(Cli.F(r.BitErrors, 3));
-                if (optimal) cells.Add(Cli.F(r.OptimalCostBits ?? double.NaN, 2));
+                if (optimal)
+                {
+                    cells.Add(Cli.F(r.OptimalCostBits ?? double.NaN, 2));
+                    cells.Add(r.GapStandardErrorBits is { } se && double.IsFinite(se)
+                        ? $"{Cli.F(r.GapBits ?? double.NaN, 2)} ± {Cli.F(se, 2)}" : Cli.F(r.GapBits ?? double.NaN, 2));
+                }
                 table.AddRow(cells.ToArray());
             }
             AnsiConsole.Write(table);

@@ -10,7 +10,16 @@ namespace Ntm.Training;
 /// <param name="CostBits">Mean cost per sequence in bits.</param>
 /// <param name="BitErrors">Mean bit errors per sequence.</param>
 /// <param name="OptimalCostBits">For a task with a known floor (<see cref="Ntm.Tasks.IOptimalCostTask"/>, e.g. dynamic n-grams): the optimal predictor's mean cost on the same sequences.</param>
-public sealed record GeneralizationRow(IReadOnlyDictionary<string, int> Axis, int Sequences, double CostBits, double BitErrors, double? OptimalCostBits = null);
+/// <param name="GapStandardErrorBits">
+/// With <paramref name="OptimalCostBits"/>: the standard error of the mean gap (cost minus optimal cost, per sequence), so a
+/// gap can be read as "2.0 ± 0.1 bits".
+/// </param>
+public sealed record GeneralizationRow(IReadOnlyDictionary<string, int> Axis, int Sequences, double CostBits, double BitErrors,
+    double? OptimalCostBits = null, double? GapStandardErrorBits = null)
+{
+    /// <summary>The mean cost above the optimal predictor's on the same sequences, where the task has one.</summary>
+    public double? GapBits => OptimalCostBits is { } floor ? CostBits - floor : null;
+}
 
 /// <summary>
 /// Evaluates a trained machine along its task's own axis, beyond the training range (paper section 4):
@@ -57,7 +66,7 @@ public static class Generalization
     /// <paramref name="make"/>, run <see cref="ChunkSize"/> at a time; <paramref name="onBatch"/> sees each batch.
     /// </summary>
     public static (double CostBits, double BitErrors) Score(NeuralTuringMachine model, Func<Rng, int, SequenceBatch> make, int count, Rng rng,
-        Action<SequenceBatch>? onBatch = null)
+        Action<SequenceBatch, BatchScores>? onBatch = null)
     {
         if (count < 1) throw new InvalidConfigurationException($"Evaluate at least 1 sequence, got {count}.");
         double cost = 0, errors = 0;
@@ -67,7 +76,7 @@ public static class Generalization
             BatchScores s = model.Evaluate(batch);
             cost += s.CostBits.Sum();
             errors += s.BitErrors.Sum();
-            onBatch?.Invoke(batch);
+            onBatch?.Invoke(batch, s);
         }
         return (cost / count, errors / count);
     }
@@ -78,10 +87,26 @@ public static class Generalization
         var rows = new List<GeneralizationRow>();
         foreach ((IReadOnlyDictionary<string, int> axis, Func<Rng, int, SequenceBatch> make) in Points(task))
         {
-            double optimal = 0;
-            (double cost, double errors) = Score(model, make, count, new Rng(seed),
-                batch => { if (task is IOptimalCostTask floor) optimal += floor.OptimalCost(batch).Sum(); });
-            rows.Add(new GeneralizationRow(axis, count, cost, errors, task is IOptimalCostTask ? optimal / count : null));
+            double optimal = 0, gapSum = 0, gapSquares = 0;
+            (double cost, double errors) = Score(model, make, count, new Rng(seed), (batch, scores) =>
+            {
+                if (task is not IOptimalCostTask floor) return;
+                double[] best = floor.OptimalCost(batch);
+                for (int i = 0; i < best.Length; i++)
+                {
+                    double gap = scores.CostBits[i] - best[i];
+                    optimal += best[i];
+                    gapSum += gap;
+                    gapSquares += gap * gap;
+                }
+            });
+            if (task is IOptimalCostTask)
+            {
+                double mean = gapSum / count;
+                double variance = count > 1 ? Math.Max(0, (gapSquares - count * mean * mean) / (count - 1)) : double.NaN;
+                rows.Add(new GeneralizationRow(axis, count, cost, errors, optimal / count, Math.Sqrt(variance / count)));
+            }
+            else rows.Add(new GeneralizationRow(axis, count, cost, errors));
         }
         return rows;
     }

@@ -88,4 +88,29 @@ public sealed class OptimalCostSelectionTests : IDisposable
         var content = SafeTensorsFile.Read(Path.Combine(run, TrainingSession.BestModelFileName));
         Assert.Equal(best.Sequences.ToString(CultureInfo.InvariantCulture), content.Metadata["ntm.sequences"]);
     }
+
+    [Fact]
+    public void Generalization_gives_the_gap_and_its_standard_error()
+    {
+        var task = new DynamicNGramsTask(length: 20, context: 2);
+        var model = NeuralTuringMachine.Create(new NtmConfig { InputSize = 1, OutputSize = 1, ControllerSize = 8, MemoryRows = 6, MemoryWidth = 4 }, 3);
+        const int count = 40;    // more than one chunk
+
+        GeneralizationRow row = Assert.Single(Generalization.Run(model, task, count, seed: 21));
+
+        var rng = new Rng(21);
+        var gaps = new List<double>();
+        for (int done = 0; done < count; done += Generalization.ChunkSize)
+        {
+            SequenceBatch batch = task.Sample(rng, Math.Min(Generalization.ChunkSize, count - done));
+            double[] cost = model.Evaluate(batch).CostBits, best = task.OptimalCost(batch);
+            gaps.AddRange(cost.Zip(best, (c, b) => c - b));
+        }
+        double mean = gaps.Average();
+        double se = Math.Sqrt(gaps.Sum(g => (g - mean) * (g - mean)) / (count - 1) / count);
+        Assert.Equal(mean, row.GapBits!.Value, 9);
+        Assert.Equal(row.CostBits - row.OptimalCostBits!.Value, row.GapBits.Value, 9);
+        Assert.Equal(se, row.GapStandardErrorBits!.Value, 9);
+        Assert.True(se > 0);
+    }
 }
