@@ -5,7 +5,8 @@
 # generalisation and writes OUT/summary.md with every figure.
 # Usage: scripts/paper-results.sh [OUT_DIR] [SCALE]
 #   SCALE multiplies every time budget (default 1; 0.25 gives a quick, shorter look).
-# Takes about 35 minutes at SCALE 1 on a 2-core machine; the n-gram runs (scripts/ngrams-results.sh) 12 more.
+# Takes about 35 minutes at SCALE 1 on a 2-core machine; the n-gram runs (scripts/ngrams-results.sh,
+# 200,000 sequences times SCALE) about 40 more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/paper}
@@ -38,7 +39,7 @@ lane_b() {
 lane_a & pa=$!
 lane_b & pb=$!
 wait $pa $pb
-NTM_BIN="$out/bin" scripts/ngrams-results.sh "$out" "$(secs 720)"
+NTM_BIN="$out/bin" scripts/ngrams-results.sh "$out" "$(python3 -c "print(max(1000, round(200000 * $scale)))")"
 
 for run in copy-ntm-lstm-long copy-lstm-s1 repeat-copy-ntm-lstm-s1 assoc-ntm-lstm-s1 priority-sort-ntm-lstm-s1; do
   [ -f "$out/$run/model.safetensors" ] && ntm generalize "$out/$run" --json --count 100 > "$out/$run.generalize.json"
