@@ -23,11 +23,26 @@ internal static class EvalCommand
             int? len = p.GetValue(length);
             ISequenceTask task = len is { } l ? run.TaskWithLength(l) : run.Task;
             int n = p.GetValue(count);
-            (double cost, double errors) = Generalization.Score(run.Model, task.Sample, n, new Rng(p.GetValue(seed)));
+            double optimalSum = 0;
+            (double cost, double errors) = Generalization.Score(run.Model, task.Sample, n, new Rng(p.GetValue(seed)),
+                (batch, _) => { if (task is IOptimalCostTask floor) optimalSum += floor.OptimalCost(batch).Sum(); });
+            double? optimal = task is IOptimalCostTask ? optimalSum / n : null;
             if (p.GetValue(json))
-                Cli.PrintJson(new { task = run.Settings.Task, length = len, sequences = n, cost_bits = cost, bit_errors = errors });
+            {
+                var o = new Dictionary<string, object?>
+                {
+                    ["task"] = run.Settings.Task, ["length"] = len, ["sequences"] = n, ["cost_bits"] = cost, ["bit_errors"] = errors,
+                };
+                if (optimal is { } floorCost)
+                {
+                    o["optimal_cost_bits"] = floorCost;
+                    o["gap_bits"] = cost - floorCost;
+                }
+                Cli.PrintJson(o);
+            }
             else
-                Console.WriteLine($"{run.Settings.Task}{(len is null ? "" : $" at length {len}")}: {Cli.F(cost)} bits and {Cli.F(errors)} bit errors per sequence over {n} sequences");
+                Console.WriteLine($"{run.Settings.Task}{(len is null ? "" : $" at length {len}")}: {Cli.F(cost)} bits and {Cli.F(errors)} bit errors per sequence over {n} sequences"
+                    + (optimal is { } floorCost ? $"; the optimal predictor: {Cli.F(floorCost)} bits on the same sequences (gap {Cli.F(cost - floorCost)})" : ""));
             return 0;
         }));
         return cmd;

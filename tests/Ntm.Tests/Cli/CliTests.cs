@@ -45,6 +45,45 @@ public sealed class CliTests : IDisposable
         Assert.Equal([10, 20, 30, 50, 120], gen.RootElement.EnumerateArray().Select(e => e.GetProperty("length").GetInt32()));
     }
 
+    [Fact]
+    public void An_ngram_run_shows_the_optimal_estimator_beside_every_cost()
+    {
+        string run = Path.Combine(_dir, "ngrams");
+        var (exit, stdout, stderr) = CliProcess.Run("train", "dynamic-ngrams", "--set", "length=30", "--sequences", "40", "--report-every", "20",
+            "--controller-size", "12", "--memory-rows", "10", "--memory-width", "6", "--batch-size", "4", "--out", run, "--seed", "2");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("optimal predictor", stdout);
+        foreach (string line in File.ReadAllLines(Path.Combine(run, "metrics.jsonl")))
+        {
+            using var d = JsonDocument.Parse(line);
+            Assert.True(d.RootElement.GetProperty("eval_optimal_cost_bits").GetDouble() > 0);
+        }
+
+        (exit, stdout, stderr) = CliProcess.Run("eval", run, "--count", "10", "--json");
+        Assert.True(exit == 0, stderr);
+        using (var doc = JsonDocument.Parse(stdout))
+        {
+            double cost = doc.RootElement.GetProperty("cost_bits").GetDouble(), floor = doc.RootElement.GetProperty("optimal_cost_bits").GetDouble();
+            Assert.InRange(floor, 4, 29);   // at least the 4 fair coins, at most 1 bit per prediction on average
+            Assert.Equal(cost - floor, doc.RootElement.GetProperty("gap_bits").GetDouble(), 9);
+        }
+
+        (exit, stdout, stderr) = CliProcess.Run("generalize", run, "--count", "10", "--json");
+        Assert.True(exit == 0, stderr);
+        using (var gen = JsonDocument.Parse(stdout))
+        {
+            JsonElement row = Assert.Single(gen.RootElement.EnumerateArray());
+            Assert.Equal(row.GetProperty("cost_bits").GetDouble() - row.GetProperty("optimal_cost_bits").GetDouble(),
+                row.GetProperty("gap_bits").GetDouble(), 9);
+            Assert.True(row.GetProperty("gap_standard_error_bits").GetDouble() > 0);
+        }
+
+        (exit, stdout, stderr) = CliProcess.Run("generalize", run, "--count", "10");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("gap (bits/seq)", stdout);
+        Assert.Contains("±", stdout);
+    }
+
     [Theory]
     [InlineData(2, "train", "copy", "--batch-size", "0")]
     [InlineData(2, "train", "copy", "--lr", "fast")]
