@@ -22,8 +22,9 @@ public static class CurvePlots
     /// Each line of the file is one JSON object with the numbers <c>sequences</c>, <c>seconds</c>,
     /// <c>train_cost_bits</c>, <c>eval_cost_bits</c> and <c>eval_bit_errors</c> (the last two may be
     /// <c>null</c> where no evaluation was run), and optionally <c>eval_optimal_cost_bits</c>, the
-    /// optimal predictor's cost on the evaluation sequences, drawn as a third cost line; other fields
-    /// are ignored.
+    /// optimal predictor's cost on the evaluation sequences, drawn as a third cost line ("optimum");
+    /// where it is present the lower panel shows the evaluation cost above it instead of bit errors.
+    /// Other fields are ignored.
     /// </summary>
     /// <param name="metricsJsonlPath">The metrics file.</param>
     /// <param name="pngPath">The picture to write (replaced atomically).</param>
@@ -45,10 +46,19 @@ public static class CurvePlots
         if (evaluated.Length > 0)
             cost.Add(new Line("evaluation", evaluated.Select(r => r.Sequences).ToArray(),
                 evaluated.Select(r => r.EvalCostBits!.Value).ToArray()));
-        var floor = records.Where(r => r.EvalOptimalCostBits is not null).ToArray();
+        var floor = records.Where(r => r.EvalOptimalCostBits is not null && r.EvalCostBits is not null).ToArray();
         if (floor.Length > 0)
-            cost.Add(new Line("optimal predictor (evaluation sequences)", floor.Select(r => r.Sequences).ToArray(),
+            cost.Add(new Line("optimum", floor.Select(r => r.Sequences).ToArray(),
                 floor.Select(r => r.EvalOptimalCostBits!.Value).ToArray()));
+        if (floor.Length > 0)
+        {
+            // Bit errors say little about a prediction task; the distance to the floor says how far there is to go.
+            var gap = new Line("evaluation", floor.Select(r => r.Sequences).ToArray(),
+                floor.Select(r => r.EvalCostBits!.Value - r.EvalOptimalCostBits!.Value).ToArray());
+            WriteStacked(pngPath, "Learning curve", "sequences seen", cost, [gap],
+                ("Learning curve: cost above the optimum", "bits per sequence above the optimum"));
+            return;
+        }
         var errors = new List<Line>();
         if (withErrors.Length > 0)
             errors.Add(new Line("evaluation", withErrors.Select(r => r.Sequences).ToArray(),
@@ -100,13 +110,15 @@ public static class CurvePlots
     internal sealed record Line(string Name, double[] Xs, double[] Ys);
 
     /// <summary>Writes the cost panel above the bit-error panel, both over the same x range.</summary>
-    private static void WriteStacked(string pngPath, string what, string xLabel, IReadOnlyList<Line> cost, IReadOnlyList<Line> errors)
+    private static void WriteStacked(string pngPath, string what, string xLabel, IReadOnlyList<Line> cost, IReadOnlyList<Line> errors,
+        (string Title, string YLabel)? bottomPanel = null)
     {
         double[] xs = cost.Concat(errors).SelectMany(l => l.Xs).ToArray();
         double low = xs.Min(), high = xs.Max();
         double pad = high > low ? 0.03 * (high - low) : Math.Max(0.5, 0.05 * Math.Abs(low));
         using Plot top = LinePanel($"{what}: cost", xLabel, "bits per sequence", cost, (low - pad, high + pad));
-        using Plot bottom = LinePanel($"{what}: bit errors", xLabel, "bit errors per sequence", errors, (low - pad, high + pad));
+        (string bottomTitle, string bottomLabel) = bottomPanel ?? ($"{what}: bit errors", "bit errors per sequence");
+        using Plot bottom = LinePanel(bottomTitle, xLabel, bottomLabel, errors, (low - pad, high + pad));
         AtomicFile.WriteAllBytes(pngPath, Panels.GridPng([top, bottom], columns: 1, Width, PanelHeight));
     }
 
