@@ -23,26 +23,25 @@ internal static class EvalCommand
             int? len = p.GetValue(length);
             ISequenceTask task = len is { } l ? run.TaskWithLength(l) : run.Task;
             int n = p.GetValue(count);
-            double optimalSum = 0;
-            (double cost, double errors) = Generalization.Score(run.Model, task.Sample, n, new Rng(p.GetValue(seed)),
-                (batch, _) => { if (task is IOptimalCostTask floor) optimalSum += floor.OptimalCost(batch).Sum(); });
-            double? optimal = task is IOptimalCostTask ? optimalSum / n : null;
+            GeneralizationRow score = Generalization.Score(run.Model, task.Sample, n, new Rng(p.GetValue(seed)), task as IOptimalCostTask);
+            (double cost, double errors) = (score.CostBits, score.BitErrors);
             if (p.GetValue(json))
             {
                 var o = new Dictionary<string, object?>
                 {
                     ["task"] = run.Settings.Task, ["length"] = len, ["sequences"] = n, ["cost_bits"] = cost, ["bit_errors"] = errors,
                 };
-                if (optimal is { } floorCost)
+                if (score.OptimalCostBits is { } floorCost)
                 {
                     o["optimal_cost_bits"] = floorCost;
-                    o["gap_bits"] = cost - floorCost;
+                    o["gap_bits"] = score.GapBits;
+                    o["gap_standard_error_bits"] = score.GapStandardErrorBits is { } se && double.IsFinite(se) ? se : null;
                 }
                 Cli.PrintJson(o);
             }
             else
                 Console.WriteLine($"{run.Settings.Task}{(len is null ? "" : $" at length {len}")}: {Cli.F(cost)} bits and {Cli.F(errors)} bit errors per sequence over {n} sequences"
-                    + (optimal is { } floorCost ? $"; the optimal predictor: {Cli.F(floorCost)} bits on the same sequences (gap {Cli.F(cost - floorCost)})" : ""));
+                    + (score.OptimalCostBits is { } floorCost ? $"; the optimal predictor: {Cli.F(floorCost)} bits on the same sequences (gap {Cli.F(cost - floorCost)})" : ""));
             return 0;
         }));
         return cmd;

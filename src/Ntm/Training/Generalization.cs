@@ -63,51 +63,39 @@ public static class Generalization
 
     /// <summary>
     /// Mean cost (bits) and bit errors per sequence over <paramref name="count"/> sequences from
-    /// <paramref name="make"/>, run <see cref="ChunkSize"/> at a time; <paramref name="onBatch"/> sees each batch.
+    /// <paramref name="make"/>, run <see cref="ChunkSize"/> at a time; with <paramref name="floor"/>, also the
+    /// optimal predictor's mean cost on the same sequences and the standard error of the mean gap.
+    /// The row's <see cref="GeneralizationRow.Axis"/> is empty: the caller says where it was measured.
     /// </summary>
-    public static (double CostBits, double BitErrors) Score(NeuralTuringMachine model, Func<Rng, int, SequenceBatch> make, int count, Rng rng,
-        Action<SequenceBatch, BatchScores>? onBatch = null)
+    public static GeneralizationRow Score(NeuralTuringMachine model, Func<Rng, int, SequenceBatch> make, int count, Rng rng,
+        IOptimalCostTask? floor = null)
     {
         if (count < 1) throw new InvalidConfigurationException($"Evaluate at least 1 sequence, got {count}.");
-        double cost = 0, errors = 0;
+        double cost = 0, errors = 0, optimal = 0, gapSum = 0, gapSquares = 0;
         for (int done = 0; done < count; done += ChunkSize)
         {
             SequenceBatch batch = make(rng, Math.Min(ChunkSize, count - done));
             BatchScores s = model.Evaluate(batch);
             cost += s.CostBits.Sum();
             errors += s.BitErrors.Sum();
-            onBatch?.Invoke(batch, s);
+            if (floor is null) continue;
+            double[] best = floor.OptimalCost(batch);
+            for (int i = 0; i < best.Length; i++)
+            {
+                double gap = s.CostBits[i] - best[i];
+                optimal += best[i];
+                gapSum += gap;
+                gapSquares += gap * gap;
+            }
         }
-        return (cost / count, errors / count);
+        var row = new GeneralizationRow(new Dictionary<string, int>(), count, cost / count, errors / count);
+        if (floor is null) return row;
+        double mean = gapSum / count;
+        double variance = count > 1 ? Math.Max(0, (gapSquares - count * mean * mean) / (count - 1)) : double.NaN;
+        return row with { OptimalCostBits = optimal / count, GapStandardErrorBits = Math.Sqrt(variance / count) };
     }
 
     /// <summary>Evaluates <paramref name="count"/> fresh sequences at every axis point.</summary>
     public static IReadOnlyList<GeneralizationRow> Run(NeuralTuringMachine model, ISequenceTask task, int count, ulong seed)
-    {
-        var rows = new List<GeneralizationRow>();
-        foreach ((IReadOnlyDictionary<string, int> axis, Func<Rng, int, SequenceBatch> make) in Points(task))
-        {
-            double optimal = 0, gapSum = 0, gapSquares = 0;
-            (double cost, double errors) = Score(model, make, count, new Rng(seed), (batch, scores) =>
-            {
-                if (task is not IOptimalCostTask floor) return;
-                double[] best = floor.OptimalCost(batch);
-                for (int i = 0; i < best.Length; i++)
-                {
-                    double gap = scores.CostBits[i] - best[i];
-                    optimal += best[i];
-                    gapSum += gap;
-                    gapSquares += gap * gap;
-                }
-            });
-            if (task is IOptimalCostTask)
-            {
-                double mean = gapSum / count;
-                double variance = count > 1 ? Math.Max(0, (gapSquares - count * mean * mean) / (count - 1)) : double.NaN;
-                rows.Add(new GeneralizationRow(axis, count, cost, errors, optimal / count, Math.Sqrt(variance / count)));
-            }
-            else rows.Add(new GeneralizationRow(axis, count, cost, errors));
-        }
-        return rows;
-    }
+        => Points(task).Select(p => Score(model, p.Make, count, new Rng(seed), task as IOptimalCostTask) with { Axis = p.Axis }).ToList();
 }

@@ -42,7 +42,7 @@ public sealed class TrainingSession
     private readonly List<MetricsLine> _metrics = [];
     private double _priorSeconds;
     private bool _converged;
-    private double _bestCost = double.PositiveInfinity;
+    private double _bestSelectionCost = double.PositiveInfinity;
 
     /// <summary>The run's folder.</summary>
     public string Directory { get; }
@@ -154,7 +154,7 @@ public sealed class TrainingSession
         if (lines.Length < metricsLines)
             throw new InvalidFileException(metricsPath, $"has {lines.Length} lines but the checkpoint was written after {metricsLines}.");
         session._metrics.AddRange(ParseMetrics(lines.Take((int)metricsLines), metricsPath));
-        foreach (MetricsLine m in session._metrics) session._bestCost = Math.Min(session._bestCost, m.SelectionCostBits);
+        foreach (MetricsLine m in session._metrics) session._bestSelectionCost = Math.Min(session._bestSelectionCost, m.SelectionCostBits);
         AtomicFile.WriteAllText(metricsPath, string.Concat(lines.Take((int)metricsLines).Select(l => l + "\n")));
         return session;
     }
@@ -276,9 +276,9 @@ public sealed class TrainingSession
                 _metrics.Add(line);
                 File.AppendAllText(metricsPath, JsonSerializer.Serialize(line, Json.Compact) + "\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
                 onReport?.Invoke(line);
-                if (line.SelectionCostBits < _bestCost)
+                if (line.SelectionCostBits < _bestSelectionCost)
                 {
-                    _bestCost = line.SelectionCostBits;
+                    _bestSelectionCost = line.SelectionCostBits;
                     WriteModel(BestModelFileName);
                 }
                 if (line.EvalBitErrors < s.ConvergedBitErrors) _converged = true;

@@ -66,6 +66,7 @@ public sealed class CliTests : IDisposable
             double cost = doc.RootElement.GetProperty("cost_bits").GetDouble(), floor = doc.RootElement.GetProperty("optimal_cost_bits").GetDouble();
             Assert.InRange(floor, 4, 29);   // at least the 4 fair coins, at most 1 bit per prediction on average
             Assert.Equal(cost - floor, doc.RootElement.GetProperty("gap_bits").GetDouble(), 9);
+            Assert.True(doc.RootElement.GetProperty("gap_standard_error_bits").GetDouble() > 0);
         }
 
         (exit, stdout, stderr) = CliProcess.Run("generalize", run, "--count", "10", "--json");
