@@ -82,7 +82,7 @@ public static class LongSequences
         bool lstm = c.Controller == ControllerKind.Lstm;
         long f = c.InputSize + c.OutputSize + 1;
         for (int l = 0; l < c.ControllerLayers; l++)
-            f += (l == 0 ? c.ControllerInputSize : h) + (lstm ? h : 0) + h + (lstm ? 6 * h : 0) + (lstm ? 4 * h : h);
+            f += Ntm.Controllers.ControllerShape.InputWidth(c, l) + h + (lstm ? 6 * h : 0) + (lstm ? 4 * h : h);
         f += 2L * layout.HeadOutputSize + 5L * c.Heads * n + c.Heads;
         if (c.Heads > 0) f += n * m + n;
         f += h + (long)c.ReadHeads * m + c.OutputSize;

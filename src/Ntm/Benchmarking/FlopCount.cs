@@ -97,8 +97,8 @@ public sealed class FlopCount
         // Controller, per layer: y = W u + b over u = [input; r_{t-1}; h_{t-1}] (LSTM) or [input] (feed-forward).
         for (int l = 0; l < config.ControllerLayers; l++)
         {
-            long u = (l == 0 ? config.ControllerInputSize : h) + (lstm ? h : 0);
-            long rows = lstm ? 4 * h : h;
+            long u = Controllers.ControllerShape.InputWidth(config, l);
+            long rows = Controllers.ControllerShape.GateWidth(config);
             terms.Add(new($"controller {l} linear ({rows} x {u})", FlopScope.Step, LinearForward(rows, u), LinearBackward(rows, u)));
             terms.Add(lstm
                 // forward: sigmoid on i, f, o (3 x 3), tanh on g (1); c = f c' + i g (3), tanh(c) (1), h = o tanh(c) (1)

@@ -222,11 +222,10 @@ public static class ThroughputBenchmark
     }
 
     /// <summary>Rows of the first controller layer's matrix: 4H for an LSTM, H for a feed-forward layer.</summary>
-    public static int GateRows(NtmConfig config) => config.Controller == ControllerKind.Lstm ? 4 * config.ControllerSize : config.ControllerSize;
+    public static int GateRows(NtmConfig config) => Controllers.ControllerShape.GateWidth(config);
 
     /// <summary>Columns of the first controller layer's matrix: I + R M, plus H for an LSTM.</summary>
-    public static int GateCols(NtmConfig config) =>
-        config.ControllerInputSize + (config.Controller == ControllerKind.Lstm ? config.ControllerSize : 0);
+    public static int GateCols(NtmConfig config) => Controllers.ControllerShape.InputWidth(config, 0);
 
     /// <summary>
     /// GFLOP/s of <c>Linear.Forward</c> (or <c>Linear.Backward</c>, with dx) on a

@@ -27,7 +27,35 @@ internal readonly struct HeadLayout
     public int Erase => Gamma + 1;
     public int Add => Erase + Width;
     public int Size => IsWrite ? Add + Width : Gamma + 1;
+}
 
-    /// <summary>Size of a read head's and of a write head's slice.</summary>
-    public static int SizeOf(int memoryWidth, int shiftRange, bool isWrite) => new HeadLayout(memoryWidth, shiftRange, isWrite).Size;
+/// <summary>
+/// Every head's slice of the combined head projection, declared once: write heads first, then read
+/// heads, each laid out as <see cref="HeadLayout"/> says.
+/// </summary>
+internal sealed class HeadSlices
+{
+    /// <summary>Head hd's layout.</summary>
+    public readonly HeadLayout[] Layouts;
+    /// <summary>Where head hd's slice starts in the projection.</summary>
+    public readonly int[] Offsets;
+    /// <summary>Width of the whole projection.</summary>
+    public readonly int Size;
+
+    public HeadSlices(int readHeads, int writeHeads, int memoryWidth, int shiftRange)
+    {
+        int heads = readHeads + writeHeads;
+        Layouts = new HeadLayout[heads];
+        Offsets = new int[heads];
+        int off = 0;
+        for (int i = 0; i < heads; i++)
+        {
+            Layouts[i] = new HeadLayout(memoryWidth, shiftRange, isWrite: i < writeHeads);
+            Offsets[i] = off;
+            off += Layouts[i].Size;
+        }
+        Size = off;
+    }
+
+    public HeadSlices(Model.NtmConfig c) : this(c.ReadHeads, c.WriteHeads, c.MemoryWidth, c.ShiftRange) { }
 }

@@ -109,7 +109,7 @@ public sealed class NeuralTuringMachine
         var cost = new double[batch.BatchSize];
         var errors = new double[batch.BatchSize];
         _engine.Loss(ws, batch.Steps, batch.BatchSize, cost, errors);
-        for (int b = 0; b < cost.Length; b++) cost[b] /= Math.Log(2);
+        for (int b = 0; b < cost.Length; b++) cost[b] = Training.BitLoss.ToBits(cost[b]);
         return new BatchScores(cost, errors);
     }
 
@@ -144,13 +144,7 @@ public sealed class NeuralTuringMachine
                 for (int k = 0; k < cols; k++) a[r, k] = f(r, k);
             return a;
         }
-        int HeadOffset(int hd)
-        {
-            int off = 0;
-            for (int k = 0; k < hd; k++) off += Heads.HeadLayout.SizeOf(m, c.ShiftRange, k < c.WriteHeads);
-            return off;
-        }
-        var write = new Heads.HeadLayout(m, c.ShiftRange, true);
+        var slices = new Heads.HeadSlices(c);
         return new MachineTrace
         {
             Inputs = Grid(steps, c.InputSize, (t, k) => ws.X[t * c.InputSize + k]),
@@ -164,9 +158,9 @@ public sealed class NeuralTuringMachine
             ReadVectors = Enumerable.Range(0, c.ReadHeads)
                 .Select(r => Grid(steps, m, (t, j) => ws.OutIn[t * outInW + c.ControllerSize + r * m + j])).ToArray(),
             EraseVectors = Enumerable.Range(0, c.WriteHeads)
-                .Select(hd => Grid(steps, m, (t, j) => ws.HeadAct[t * p + HeadOffset(hd) + write.Erase + j])).ToArray(),
+                .Select(hd => Grid(steps, m, (t, j) => ws.HeadAct[t * p + slices.Offsets[hd] + slices.Layouts[hd].Erase + j])).ToArray(),
             AddVectors = Enumerable.Range(0, c.WriteHeads)
-                .Select(hd => Grid(steps, m, (t, j) => ws.HeadAct[t * p + HeadOffset(hd) + write.Add + j])).ToArray(),
+                .Select(hd => Grid(steps, m, (t, j) => ws.HeadAct[t * p + slices.Offsets[hd] + slices.Layouts[hd].Add + j])).ToArray(),
             FinalMemory = heads == 0
                 ? new float[n, m]
                 : Grid(n, m, (i, j) => ws.Mem[steps * n * m + i * m + j]),

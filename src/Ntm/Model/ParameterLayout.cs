@@ -1,3 +1,4 @@
+using Ntm.Controllers;
 using Ntm.Heads;
 
 namespace Ntm.Model;
@@ -63,20 +64,10 @@ public sealed class ParameterLayout
         int h = config.ControllerSize;
         for (int l = 0; l < config.ControllerLayers; l++)
         {
-            int inputs = l == 0 ? config.ControllerInputSize : h;
-            if (config.Controller == ControllerKind.Lstm)
-            {
-                Add($"controller.{l}.weight", true, 4 * h, inputs + h);
-                Add($"controller.{l}.bias", true, 4 * h);
-            }
-            else
-            {
-                Add($"controller.{l}.weight", true, h, inputs);
-                Add($"controller.{l}.bias", true, h);
-            }
+            Add($"controller.{l}.weight", true, ControllerShape.GateWidth(config), ControllerShape.InputWidth(config, l));
+            Add($"controller.{l}.bias", true, ControllerShape.GateWidth(config));
         }
-        HeadOutputSize = config.WriteHeads * HeadLayout.SizeOf(config.MemoryWidth, config.ShiftRange, true)
-                       + config.ReadHeads * HeadLayout.SizeOf(config.MemoryWidth, config.ShiftRange, false);
+        HeadOutputSize = new HeadSlices(config).Size;
         if (config.Heads > 0)
         {
             Add("heads.weight", true, HeadOutputSize, h);

@@ -69,14 +69,8 @@ internal sealed class ShardWorkspace<T> where T : unmanaged, IFloatingPointIeee7
         Layout = layout;
     }
 
-    public int UWidth(int layer)
-    {
-        int h = Config.ControllerSize;
-        int inputs = layer == 0 ? Config.ControllerInputSize : h;
-        return Config.Controller == ControllerKind.Lstm ? inputs + h : inputs;
-    }
-
-    public int GateWidth => Config.Controller == ControllerKind.Lstm ? 4 * Config.ControllerSize : Config.ControllerSize;
+    public int UWidth(int layer) => Controllers.ControllerShape.InputWidth(Config, layer);
+    public int GateWidth => Controllers.ControllerShape.GateWidth(Config);
     public int OutInWidth => Config.ControllerSize + Config.ReadHeads * Config.MemoryWidth;
 
     /// <summary>Makes room for <paramref name="steps"/> steps of <paramref name="batch"/> sequences.</summary>
