@@ -7,7 +7,7 @@ using Xunit;
 namespace Ntm.Tests.Kernels;
 
 /// <summary>
-/// The places where other implementations produce NaN (PAPER.md: "Guard every division and power"):
+/// The places where other implementations produce NaN (docs/equations.md, the "Guard" notes under each equation):
 /// zero-norm keys and rows under the cosine, zeros under the sharpening power, softmax overflow. The
 /// forward must give a finite weighting summing to 1 and the backward finite gradients, in float and double.
 /// </summary>

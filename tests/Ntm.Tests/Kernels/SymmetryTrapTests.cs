@@ -6,7 +6,7 @@ using Xunit;
 namespace Ntm.Tests.Kernels;
 
 /// <summary>
-/// PAPER.md's trap: with constant memory and uniform initial weightings every write touches every
+/// The symmetry trap (docs/equations.md, "Symmetry"): with constant memory and uniform initial weightings every write touches every
 /// row equally, the rows stay identical, content addressing stays uniform and the gradient of the
 /// initial weighting is zero. The default initialisation (initial weighting focused on row 0,
 /// <see cref="ParameterInit.InitialFocusLogit"/>) must break that symmetry.
