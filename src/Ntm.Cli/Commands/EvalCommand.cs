@@ -23,7 +23,7 @@ internal static class EvalCommand
             int? len = p.GetValue(length);
             ISequenceTask task = len is { } l ? run.TaskWithLength(l) : run.Task;
             int n = p.GetValue(count);
-            GeneralizationRow score = Generalization.Score(run.Model, task.Sample, n, new Rng(p.GetValue(seed)), task as IOptimalCostTask);
+            EvaluationResult score = Evaluation.Run(run.Model, task.Sample, n, Generalization.ChunkSize, new Rng(p.GetValue(seed)), task as IOptimalCostTask);
             (double cost, double errors) = (score.CostBits, score.BitErrors);
             if (p.GetValue(json))
             {

@@ -35,7 +35,7 @@ internal static class ReportCommand
             {
                 string gen = Path.Combine(pictures, "generalisation.png");
                 CurvePlots.GeneralizationCurve(
-                    [new GeneralizationSeries(run.Settings.Task, rows.Select(r => ((double)r.Axis[axes[0]], r.CostBits, r.BitErrors)).ToList())],
+                    [new GeneralizationSeries(run.Settings.Task, rows.Select(r => ((double)r.Axis[axes[0]], r.Score.CostBits, r.Score.BitErrors)).ToList())],
                     axes[0], gen);
                 images.Add(new ReportImage($"Generalisation: cost and bit errors against {axes[0]}.", gen));
             }
@@ -47,9 +47,9 @@ internal static class ReportCommand
                 images.AddRange(trace.Where(f => f != overview).Select(f => new ReportImage(Path.GetFileNameWithoutExtension(f), f)));
             }
             var tableRows = rows.Select(r => (IReadOnlyList<string>)axes.Select(a => r.Axis[a].ToString())
-                .Concat([Cli.F(r.CostBits, 2), Cli.F(r.BitErrors, 3)])
-                .Concat(r.OptimalCostBits is { } o ? [Cli.F(o, 2)] : Array.Empty<string>()).ToList()).ToList();
-            var columns = axes.Concat(["cost (bits/seq)", "bit errors/seq"]).Concat(rows.Any(r => r.OptimalCostBits is not null) ? ["optimal (bits/seq)"] : Array.Empty<string>()).ToList();
+                .Concat([Cli.F(r.Score.CostBits, 2), Cli.F(r.Score.BitErrors, 3)])
+                .Concat(r.Score.OptimalCostBits is { } o ? [Cli.F(o, 2)] : Array.Empty<string>()).ToList()).ToList();
+            var columns = axes.Concat(["cost (bits/seq)", "bit errors/seq"]).Concat(rows.Any(r => r.Score.OptimalCostBits is not null) ? ["optimal (bits/seq)"] : Array.Empty<string>()).ToList();
             MetricsLine? last = TrainingSession.ReadMetrics(run.Directory).LastOrDefault();
             HtmlReport.Write(html, new ReportContent
             {

@@ -45,6 +45,7 @@ public sealed record RunSettings
         if (!(MaxSeconds >= 0) || double.IsInfinity(MaxSeconds)) throw new InvalidConfigurationException($"The time budget must be 0 (none) or a positive number of seconds, got {MaxSeconds}.");
         if (ReportEvery < 1) throw new InvalidConfigurationException($"The report interval must be at least 1 sequence, got {ReportEvery}.");
         if (EvalBatches < 1 || EvalBatchSize < 1) throw new InvalidConfigurationException("An evaluation needs at least one batch of at least one sequence.");
+        if ((long)EvalBatches * EvalBatchSize > int.MaxValue) throw new InvalidConfigurationException($"An evaluation can score at most {int.MaxValue} sequences, got {EvalBatches} batches of {EvalBatchSize}.");
         if (!(ConvergedBitErrors >= 0)) throw new InvalidConfigurationException($"The convergence threshold must be 0 or more, got {ConvergedBitErrors}.");
         if (CheckpointEvery < 0) throw new InvalidConfigurationException($"The checkpoint interval cannot be negative, got {CheckpointEvery}.");
         return this;

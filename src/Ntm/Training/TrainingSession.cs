@@ -267,10 +267,10 @@ public sealed class TrainingSession
 
             if (Trainer.SequencesSeen / s.ReportEvery > before / s.ReportEvery || Trainer.SequencesSeen >= s.MaxSequences)
             {
-                BatchScores eval = Trainer.Evaluate(Model, Task, EvaluationRng(s.Trainer.Seed, Trainer.SequencesSeen), s.EvalBatches, s.EvalBatchSize,
-                    out double? optimal);
+                EvaluationResult eval = Evaluation.Run(Model, Task.Sample, s.EvalBatches * s.EvalBatchSize, s.EvalBatchSize,
+                    EvaluationRng(s.Trainer.Seed, Trainer.SequencesSeen), Task as IOptimalCostTask);
                 var line = new MetricsLine(Trainer.SequencesSeen, Math.Round(Seconds(), 3), trainCost / trainSeqs, trainErrors / trainSeqs,
-                    eval.MeanCostBits, eval.MeanBitErrors, optimal);
+                    eval.CostBits, eval.BitErrors, eval.OptimalCostBits);
                 trainCost = trainErrors = 0;
                 trainSeqs = 0;
                 _metrics.Add(line);

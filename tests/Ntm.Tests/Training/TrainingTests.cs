@@ -56,9 +56,9 @@ public sealed class TrainingTests : IDisposable
         var task = new CopyTask(bits: 4, maxLength: 3);
         var model = NeuralTuringMachine.Create(new NtmConfig { InputSize = 5, OutputSize = 4, ControllerSize = 16, MemoryRows = 8, MemoryWidth = 6 }, 2);
         var trainer = new Trainer(model, task, new TrainerOptions { BatchSize = 8, Seed = 4, LearningRate = 3e-3f });
-        double before = Trainer.Evaluate(model, task, new Numerics.Rng(77), 4, 8).MeanCostBits;
+        double before = Evaluation.Run(model, task.Sample, 32, 8, new Numerics.Rng(77)).CostBits;
         for (int i = 0; i < 300; i++) trainer.Step();
-        double after = Trainer.Evaluate(model, task, new Numerics.Rng(77), 4, 8).MeanCostBits;
+        double after = Evaluation.Run(model, task.Sample, 32, 8, new Numerics.Rng(77)).CostBits;
         Assert.True(after < 0.6 * before, $"cost went from {before:F2} to {after:F2} bits per sequence");
     }
 
