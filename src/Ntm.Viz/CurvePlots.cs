@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ntm.Io;
 using ScottPlot;
 
 namespace Ntm.Viz;
