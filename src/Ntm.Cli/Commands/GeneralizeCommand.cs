@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ntm.Model;
 using Ntm.Training;
 using Spectre.Console;
 
@@ -18,8 +19,9 @@ internal static class GeneralizeCommand
         { dir, best, count, seed, json };
         cmd.SetAction(p => Cli.Run(() =>
         {
-            RunFolder run = RunFolder.Open(p.GetValue(dir)!, p.GetValue(best));
-            IReadOnlyList<GeneralizationRow> rows = Generalization.Run(run.Model, run.Task, p.GetValue(count), p.GetValue(seed));
+            RunFolder run = RunFolder.Open(p.GetValue(dir)!);
+            NeuralTuringMachine model = run.LoadModel(p.GetValue(best));
+            IReadOnlyList<GeneralizationRow> rows = Generalization.Run(model, run.Task, p.GetValue(count), p.GetValue(seed));
             if (p.GetValue(json))
             {
                 Cli.PrintJson(rows.Select(r =>

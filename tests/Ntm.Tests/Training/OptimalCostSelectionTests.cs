@@ -74,21 +74,21 @@ public sealed class OptimalCostSelectionTests : IDisposable
         string run = Path.Combine(_dir, "ng");
         TrainingSession.Start(run, TinyNGrams(200)).Run();
 
-        string[] raw = File.ReadAllLines(Path.Combine(run, TrainingSession.MetricsFile));
+        string[] raw = File.ReadAllLines(Path.Combine(run, RunFolder.MetricsFileName));
         Assert.All(raw, l => Assert.Contains("\"eval_optimal_cost_bits\":", l));
-        IReadOnlyList<MetricsLine> metrics = TrainingSession.ReadMetrics(run);
+        IReadOnlyList<MetricsLine> metrics = RunFolder.Open(run).ReadMetrics();
         Assert.Equal(10, metrics.Count);
         foreach (MetricsLine m in metrics)
         {
             Assert.InRange(m.EvalOptimalCostBits!.Value, 1, 23);
-            Assert.Equal(m.EvalCostBits - m.EvalOptimalCostBits.Value, m.SelectionCostBits, 12);
+            Assert.Equal(m.EvalCostBits!.Value - m.EvalOptimalCostBits.Value, m.SelectionCostBits, 12);
         }
 
         // The best weights are those of the report with the smallest gap to the floor, which in this
         // run is not the report with the lowest raw cost (so selecting on the raw cost would fail here).
         MetricsLine best = metrics.MinBy(m => m.SelectionCostBits)!;
         Assert.NotEqual(metrics.MinBy(m => m.EvalCostBits)!.Sequences, best.Sequences);
-        var content = SafeTensorsFile.Read(Path.Combine(run, TrainingSession.BestModelFileName));
+        var content = SafeTensorsFile.Read(Path.Combine(run, RunFolder.BestModelFileName));
         Assert.Equal(best.Sequences.ToString(CultureInfo.InvariantCulture), content.Metadata["ntm.sequences"]);
     }
 

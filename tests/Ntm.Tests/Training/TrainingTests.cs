@@ -88,7 +88,7 @@ public sealed class TrainingTests : IDisposable
         // Interrupt after 160 sequences (a checkpoint boundary), then continue to 400 with another thread count.
         TrainingSession.Start(split, Tiny(400) with { MaxSequences = 160 }).Run();
         // Simulate lines written after the checkpoint by a run that was killed: they must be dropped.
-        File.AppendAllText(Path.Combine(split, TrainingSession.MetricsFile), "{\"sequences\": 999}\n");
+        File.AppendAllText(Path.Combine(split, RunFolder.MetricsFileName), "{\"sequences\": 999}\n");
         var resumed = TrainingSession.Resume(split, maxSequences: 400, threads: 1);
         Assert.Equal(160, resumed.Trainer.SequencesSeen);
         resumed.Run();
@@ -99,8 +99,8 @@ public sealed class TrainingTests : IDisposable
         Assert.Equal(10, a.Count);
         for (int i = 0; i < a.Count; i++)
             Assert.Equal(a[i] with { Seconds = 0 }, b[i] with { Seconds = 0 });
-        Assert.Equal(ModelFile.Load(Path.Combine(whole, TrainingSession.ModelFileName)).Parameters,
-                     ModelFile.Load(Path.Combine(split, TrainingSession.ModelFileName)).Parameters);
+        Assert.Equal(ModelFile.Load(Path.Combine(whole, RunFolder.ModelFileName)).Parameters,
+                     ModelFile.Load(Path.Combine(split, RunFolder.ModelFileName)).Parameters);
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class TrainingTests : IDisposable
     {
         TrainingSession.Start(_dir, Tiny(40));
         var e = Assert.Throws<InvalidFileException>(() => TrainingSession.Resume(_dir));
-        Assert.Contains(TrainingSession.CheckpointFile, e.Message);
+        Assert.Contains(RunFolder.CheckpointFileName, e.Message);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class TrainingTests : IDisposable
     }
 
     private static List<MetricsLine> Metrics(string dir) =>
-        File.ReadAllLines(Path.Combine(dir, TrainingSession.MetricsFile))
+        File.ReadAllLines(Path.Combine(dir, RunFolder.MetricsFileName))
             .Select(l => Json.Parse<MetricsLine>(l, "metrics", "line")).ToList();
 }
 
