@@ -110,20 +110,13 @@ internal static class Cli
         return d;
     }
 
-    /// <summary>The run folder's trained model, with a clear error when it is missing.</summary>
-    public static string ModelPath(string dir, bool best = false)
-    {
-        if (!Directory.Exists(dir)) throw new InvalidFileException(dir, "no such folder.");
-        string path = Path.Combine(dir, best ? Training.TrainingSession.BestModelFileName : Training.TrainingSession.ModelFileName);
-        if (!File.Exists(path))
-            throw new InvalidFileException(path, best ? "not found: the run has not written an evaluation report yet." : "not found: has this run finished training?");
-        return path;
-    }
-
     /// <summary>The <c>--best</c> option of the commands that load a run's machine.</summary>
     public static Option<bool> BestOption() => Opt("--best", "Use best.safetensors (the weights of the report with the lowest evaluation cost, or for dynamic n-grams the smallest gap to the optimal estimator) instead of model.safetensors (the last).", false);
 
     public static string F(double x, int digits = 3) => x.ToString("F" + digits, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A number that a metrics file may leave out (no evaluation at that report): "n/a" when it is missing.</summary>
+    public static string F(double? x, int digits = 3) => x is { } v ? F(v, digits) : "n/a";
 
     public static void PrintJson<T>(T value) => Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, Json.Compact));
 }

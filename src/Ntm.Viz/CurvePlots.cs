@@ -1,4 +1,6 @@
 using System.Globalization;
+using Ntm.Io;
+using Ntm.Training;
 using ScottPlot;
 
 namespace Ntm.Viz;
@@ -17,9 +19,9 @@ public static class CurvePlots
     public const int PanelHeight = 350;
 
     /// <summary>
-    /// Draws a training run's learning curve from its metrics.jsonl: cost in bits per sequence
-    /// (training and evaluation) and evaluation bit errors per sequence, against sequences seen.
-    /// Each line of the file is one JSON object with the numbers <c>sequences</c>, <c>seconds</c>,
+    /// Draws a training run's learning curve from its metrics.jsonl (read by <see cref="RunFolder.ReadMetricsFile"/>):
+    /// cost in bits per sequence (training and evaluation) and evaluation bit errors per sequence, against
+    /// sequences seen. Each line of the file is one JSON object with the numbers <c>sequences</c>, <c>seconds</c>,
     /// <c>train_cost_bits</c>, <c>eval_cost_bits</c> and <c>eval_bit_errors</c> (the last two may be
     /// <c>null</c> where no evaluation was run), and optionally <c>eval_optimal_cost_bits</c>, the
     /// optimal predictor's cost on the evaluation sequences, drawn as a third cost line ("optimum");
@@ -33,9 +35,10 @@ public static class CurvePlots
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(metricsJsonlPath);
         ArgumentException.ThrowIfNullOrWhiteSpace(pngPath);
-        IReadOnlyList<MetricsRecord> records = MetricsFile.Read(metricsJsonlPath);
+        IReadOnlyList<MetricsLine> records = RunFolder.ReadMetricsFile(metricsJsonlPath);
+        if (records.Count == 0) throw new InvalidFileException(metricsJsonlPath, "no lines; expected one JSON object per line.");
 
-        double[] seen = records.Select(r => r.Sequences).ToArray();
+        double[] seen = records.Select(r => (double)r.Sequences).ToArray();
         var evaluated = records.Where(r => r.EvalCostBits is not null).ToArray();
         var withErrors = records.Where(r => r.EvalBitErrors is not null).ToArray();
 
@@ -44,16 +47,16 @@ public static class CurvePlots
             new("training", seen, records.Select(r => r.TrainCostBits).ToArray()),
         };
         if (evaluated.Length > 0)
-            cost.Add(new Line("evaluation", evaluated.Select(r => r.Sequences).ToArray(),
+            cost.Add(new Line("evaluation", evaluated.Select(r => (double)r.Sequences).ToArray(),
                 evaluated.Select(r => r.EvalCostBits!.Value).ToArray()));
         var floor = records.Where(r => r.EvalOptimalCostBits is not null && r.EvalCostBits is not null).ToArray();
         if (floor.Length > 0)
-            cost.Add(new Line("optimum", floor.Select(r => r.Sequences).ToArray(),
+            cost.Add(new Line("optimum", floor.Select(r => (double)r.Sequences).ToArray(),
                 floor.Select(r => r.EvalOptimalCostBits!.Value).ToArray()));
         if (floor.Length > 0)
         {
             // Bit errors say little about a prediction task; the distance to the floor says how far there is to go.
-            var gap = new Line("evaluation", floor.Select(r => r.Sequences).ToArray(),
+            var gap = new Line("evaluation", floor.Select(r => (double)r.Sequences).ToArray(),
                 floor.Select(r => r.EvalCostBits!.Value - r.EvalOptimalCostBits!.Value).ToArray());
             WriteStacked(pngPath, "Learning curve", "sequences seen", cost, [gap],
                 ("Learning curve: cost above the optimum", "bits per sequence above the optimum"));
@@ -61,7 +64,7 @@ public static class CurvePlots
         }
         var errors = new List<Line>();
         if (withErrors.Length > 0)
-            errors.Add(new Line("evaluation", withErrors.Select(r => r.Sequences).ToArray(),
+            errors.Add(new Line("evaluation", withErrors.Select(r => (double)r.Sequences).ToArray(),
                 withErrors.Select(r => r.EvalBitErrors!.Value).ToArray()));
 
         WriteStacked(pngPath, "Learning curve", "sequences seen", cost, errors);

@@ -1,3 +1,4 @@
+using Ntm.Io;
 using Ntm.Model;
 using ScottPlot;
 

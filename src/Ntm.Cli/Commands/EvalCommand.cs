@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ntm.Model;
 using Ntm.Numerics;
 using Ntm.Tasks;
 using Ntm.Training;
@@ -19,11 +20,12 @@ internal static class EvalCommand
         var cmd = new Command("eval", "Evaluate a trained run on fresh sequences: mean cost (bits) and bit errors per sequence.") { dir, best, length, count, seed, json };
         cmd.SetAction(p => Cli.Run(() =>
         {
-            RunFolder run = RunFolder.Open(p.GetValue(dir)!, p.GetValue(best));
+            RunFolder run = RunFolder.Open(p.GetValue(dir)!);
+            NeuralTuringMachine model = run.LoadModel(p.GetValue(best));
             int? len = p.GetValue(length);
             ISequenceTask task = len is { } l ? run.TaskWithLength(l) : run.Task;
             int n = p.GetValue(count);
-            GeneralizationRow score = Generalization.Score(run.Model, task.Sample, n, new Rng(p.GetValue(seed)), task as IOptimalCostTask);
+            EvaluationResult score = Evaluation.Run(model, task.Sample, n, Generalization.ChunkSize, new Rng(p.GetValue(seed)), task as IOptimalCostTask);
             (double cost, double errors) = (score.CostBits, score.BitErrors);
             if (p.GetValue(json))
             {

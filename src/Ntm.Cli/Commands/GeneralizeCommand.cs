@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ntm.Model;
 using Ntm.Training;
 using Spectre.Console;
 
@@ -18,22 +19,23 @@ internal static class GeneralizeCommand
         { dir, best, count, seed, json };
         cmd.SetAction(p => Cli.Run(() =>
         {
-            RunFolder run = RunFolder.Open(p.GetValue(dir)!, p.GetValue(best));
-            IReadOnlyList<GeneralizationRow> rows = Generalization.Run(run.Model, run.Task, p.GetValue(count), p.GetValue(seed));
+            RunFolder run = RunFolder.Open(p.GetValue(dir)!);
+            NeuralTuringMachine model = run.LoadModel(p.GetValue(best));
+            IReadOnlyList<GeneralizationRow> rows = Generalization.Run(model, run.Task, p.GetValue(count), p.GetValue(seed));
             if (p.GetValue(json))
             {
                 Cli.PrintJson(rows.Select(r =>
                 {
                     var o = new Dictionary<string, object?> { ["task"] = run.Settings.Task };
                     foreach (var (k, v) in r.Axis) o[k] = v;
-                    o["sequences"] = r.Sequences;
-                    o["cost_bits"] = r.CostBits;
-                    o["bit_errors"] = r.BitErrors;
-                    if (r.OptimalCostBits is { } opt)
+                    o["sequences"] = r.Score.Sequences;
+                    o["cost_bits"] = r.Score.CostBits;
+                    o["bit_errors"] = r.Score.BitErrors;
+                    if (r.Score.OptimalCostBits is { } opt)
                     {
                         o["optimal_cost_bits"] = opt;
-                        o["gap_bits"] = r.GapBits;
-                        o["gap_standard_error_bits"] = r.GapStandardErrorBits is { } se && double.IsFinite(se) ? se : null;
+                        o["gap_bits"] = r.Score.GapBits;
+                        o["gap_standard_error_bits"] = r.Score.GapStandardErrorBits is { } se && double.IsFinite(se) ? se : null;
                     }
                     return o;
                 }).ToList());
@@ -44,7 +46,7 @@ internal static class GeneralizeCommand
             foreach (string a in axes) table.AddColumn(new TableColumn(a).RightAligned());
             table.AddColumn(new TableColumn("cost (bits/seq)").RightAligned());
             table.AddColumn(new TableColumn("bit errors/seq").RightAligned());
-            bool optimal = rows.Any(r => r.OptimalCostBits is not null);
+            bool optimal = rows.Any(r => r.Score.OptimalCostBits is not null);
             if (optimal)
             {
                 table.AddColumn(new TableColumn("optimal (bits/seq)").RightAligned());
@@ -53,13 +55,13 @@ internal static class GeneralizeCommand
             foreach (var r in rows)
             {
                 var cells = axes.Select(a => r.Axis[a].ToString()).ToList();
-                cells.Add(Cli.F(r.CostBits, 2));
-                cells.Add(Cli.F(r.BitErrors, 3));
+                cells.Add(Cli.F(r.Score.CostBits, 2));
+                cells.Add(Cli.F(r.Score.BitErrors, 3));
                 if (optimal)
                 {
-                    cells.Add(Cli.F(r.OptimalCostBits ?? double.NaN, 2));
-                    cells.Add(r.GapStandardErrorBits is { } se && double.IsFinite(se)
-                        ? $"{Cli.F(r.GapBits ?? double.NaN, 2)} ± {Cli.F(se, 2)}" : Cli.F(r.GapBits ?? double.NaN, 2));
+                    cells.Add(Cli.F(r.Score.OptimalCostBits ?? double.NaN, 2));
+                    cells.Add(r.Score.GapStandardErrorBits is { } se && double.IsFinite(se)
+                        ? $"{Cli.F(r.Score.GapBits ?? double.NaN, 2)} ± {Cli.F(se, 2)}" : Cli.F(r.Score.GapBits ?? double.NaN, 2));
                 }
                 table.AddRow(cells.ToArray());
             }

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Ntm.Model;
 using Ntm.Numerics;
 using Ntm.Tasks;
+using Ntm.Training;
 using Ntm.Viz;
 
 namespace Ntm.Cli.Commands;
@@ -20,21 +22,22 @@ internal static class ShowCommand
         { dir, best, length, seed, outDir, full };
         cmd.SetAction(p => Cli.Run(() =>
         {
-            RunFolder run = RunFolder.Open(p.GetValue(dir)!, p.GetValue(best));
+            RunFolder run = RunFolder.Open(p.GetValue(dir)!);
+            NeuralTuringMachine model = run.LoadModel(p.GetValue(best));
             ISequenceTask task = p.GetValue(length) is { } l ? run.TaskWithLength(l) : run.Task;
             string folder = p.GetValue(outDir) ?? Path.Combine(run.Directory, "show");
-            IReadOnlyList<string> files = Draw(run, task, p.GetValue(seed), folder, zoom: !p.GetValue(full));
+            IReadOnlyList<string> files = Draw(model, task, p.GetValue(seed), folder, zoom: !p.GetValue(full));
             foreach (string f in files) Console.WriteLine(f);
             return 0;
         }));
         return cmd;
     }
 
-    public static IReadOnlyList<string> Draw(RunFolder run, ISequenceTask task, ulong seed, string folder, bool zoom)
+    public static IReadOnlyList<string> Draw(NeuralTuringMachine model, ISequenceTask task, ulong seed, string folder, bool zoom)
     {
-        if (run.Model.Config.Heads == 0)
+        if (model.Config.Heads == 0)
             throw new InvalidConfigurationException("This model has no memory heads (a plain LSTM): there are no weightings to draw.");
-        var trace = run.Model.Trace(task.Sample(new Rng(seed), 1));
+        var trace = model.Trace(task.Sample(new Rng(seed), 1));
         return TracePlots.Write(trace, folder, new TracePlotOptions { ZoomToUsedRows = zoom });
     }
 }

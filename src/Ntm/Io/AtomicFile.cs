@@ -10,7 +10,7 @@ namespace Ntm.Io;
 /// atomic on the file systems .NET supports. If writing fails the temporary file is deleted and
 /// the old file, if any, is left untouched. Missing directories are created.
 /// </remarks>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Replaces the file at <paramref name="path"/> with <paramref name="bytes"/>, atomically.</summary>
     /// <param name="path">The file to write; its directory is created if missing.</param>

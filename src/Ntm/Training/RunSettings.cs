@@ -45,13 +45,18 @@ public sealed record RunSettings
         if (!(MaxSeconds >= 0) || double.IsInfinity(MaxSeconds)) throw new InvalidConfigurationException($"The time budget must be 0 (none) or a positive number of seconds, got {MaxSeconds}.");
         if (ReportEvery < 1) throw new InvalidConfigurationException($"The report interval must be at least 1 sequence, got {ReportEvery}.");
         if (EvalBatches < 1 || EvalBatchSize < 1) throw new InvalidConfigurationException("An evaluation needs at least one batch of at least one sequence.");
+        if ((long)EvalBatches * EvalBatchSize > int.MaxValue) throw new InvalidConfigurationException($"An evaluation can score at most {int.MaxValue} sequences, got {EvalBatches} batches of {EvalBatchSize}.");
         if (!(ConvergedBitErrors >= 0)) throw new InvalidConfigurationException($"The convergence threshold must be 0 or more, got {ConvergedBitErrors}.");
         if (CheckpointEvery < 0) throw new InvalidConfigurationException($"The checkpoint interval cannot be negative, got {CheckpointEvery}.");
         return this;
     }
 }
 
-/// <summary>One line of <c>metrics.jsonl</c>.</summary>
+/// <summary>
+/// One line of <c>metrics.jsonl</c>. Training writes every field but <see cref="EvalOptimalCostBits"/> (written
+/// only for a task with a known floor); a metrics file from elsewhere may leave out <c>train_bit_errors</c> and
+/// write <c>null</c> for the evaluation where none was run (<see cref="RunFolder.ReadMetricsFile"/>).
+/// </summary>
 /// <param name="Sequences">Training sequences consumed.</param>
 /// <param name="Seconds">Wall-clock seconds of training so far (across resumes).</param>
 /// <param name="TrainCostBits">Mean training cost per sequence since the previous line, in bits.</param>
@@ -62,15 +67,16 @@ public sealed record RunSettings
 /// For a task with a known floor (<see cref="Ntm.Tasks.IOptimalCostTask"/>, e.g. dynamic n-grams): the optimal
 /// predictor's mean cost per sequence on the same evaluation set; absent (null) otherwise.
 /// </param>
-public sealed record MetricsLine(long Sequences, double Seconds, double TrainCostBits, double TrainBitErrors, double EvalCostBits, double EvalBitErrors,
+public sealed record MetricsLine(long Sequences, double Seconds, double TrainCostBits, double? TrainBitErrors, double? EvalCostBits, double? EvalBitErrors,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EvalOptimalCostBits = null)
 {
     /// <summary>
     /// What a run minimises when it keeps its best weights: the evaluation cost above the floor where the
-    /// task has one (<see cref="EvalCostBits"/> - <see cref="EvalOptimalCostBits"/>), else the evaluation cost.
+    /// task has one (<see cref="EvalCostBits"/> - <see cref="EvalOptimalCostBits"/>), else the evaluation cost;
+    /// infinite for a line without an evaluation.
     /// </summary>
     [JsonIgnore]
-    public double SelectionCostBits => EvalCostBits - (EvalOptimalCostBits ?? 0);
+    public double SelectionCostBits => (EvalCostBits ?? double.PositiveInfinity) - (EvalOptimalCostBits ?? 0);
 }
 
 /// <summary>How a run ended.</summary>

@@ -185,35 +185,7 @@ public sealed class Trainer
         Optimizer.LearningRate = Options.LearningRateAt(SequencesSeen);
         Optimizer.Update(prm, _grad);
         SequencesSeen += bsz;
-        return new StepResult(costSum / bsz / Math.Log(2), errSum / bsz, norm);
-    }
-
-    /// <summary>Scores the model on <paramref name="batches"/> fresh minibatches of <paramref name="batchSize"/> from <paramref name="task"/>.</summary>
-    public static BatchScores Evaluate(NeuralTuringMachine model, ISequenceTask task, Rng rng, int batches, int batchSize)
-        => Evaluate(model, task, rng, batches, batchSize, out _);
-
-    /// <summary>
-    /// Scores the model on <paramref name="batches"/> fresh minibatches of <paramref name="batchSize"/> from <paramref name="task"/>;
-    /// for a task with a known floor (<see cref="IOptimalCostTask"/>) also gives the optimal predictor's mean cost per
-    /// sequence on the same sequences in <paramref name="optimalMeanCostBits"/> (otherwise null).
-    /// </summary>
-    public static BatchScores Evaluate(NeuralTuringMachine model, ISequenceTask task, Rng rng, int batches, int batchSize, out double? optimalMeanCostBits)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(task);
-        var cost = new List<double>();
-        var errors = new List<double>();
-        double optimal = 0;
-        for (int i = 0; i < batches; i++)
-        {
-            SequenceBatch batch = task.Sample(rng, batchSize);
-            BatchScores s = model.Evaluate(batch);
-            cost.AddRange(s.CostBits);
-            errors.AddRange(s.BitErrors);
-            if (task is IOptimalCostTask floor) optimal += floor.OptimalCost(batch).Sum();
-        }
-        optimalMeanCostBits = task is IOptimalCostTask && cost.Count > 0 ? optimal / cost.Count : null;
-        return new BatchScores([.. cost], [.. errors]);
+        return new StepResult(BitLoss.ToBits(costSum / bsz), errSum / bsz, norm);
     }
 }
 

@@ -169,7 +169,7 @@ public sealed class CliTests : IDisposable
                 ? ["train", "copy", "--sequences", "1000000", "--no-stop", "--checkpoint-every", "40", "--out", run, .. CliProcess.Tiny]
                 : ["train", "--resume", run, "--threads", "1"];
             using var p = Process.Start(CliProcess.StartInfo(args))!;
-            string checkpoint = Path.Combine(run, TrainingSession.CheckpointFile);
+            string checkpoint = Path.Combine(run, RunFolder.CheckpointFileName);
             var clock = Stopwatch.StartNew();
             while (!File.Exists(checkpoint) && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
             Assert.True(File.Exists(checkpoint), "no checkpoint appeared");

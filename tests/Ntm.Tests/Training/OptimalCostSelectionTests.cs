@@ -40,15 +40,16 @@ public sealed class OptimalCostSelectionTests : IDisposable
         var task = new DynamicNGramsTask(length: 30, context: 3);
         var model = NeuralTuringMachine.Create(new NtmConfig { InputSize = 1, OutputSize = 1, ControllerSize = 8, MemoryRows = 6, MemoryWidth = 4 }, 1);
 
-        BatchScores scores = Trainer.Evaluate(model, task, new Rng(11), 3, 4, out double? optimal);
+        EvaluationResult scores = Evaluation.Run(model, task.Sample, 12, 4, new Rng(11), task);
+        double? optimal = scores.OptimalCostBits;
 
         var rng = new Rng(11);
         double expected = 0;
         for (int i = 0; i < 3; i++) expected += task.OptimalCost(task.Sample(rng, 4)).Sum();
-        Assert.Equal(12, scores.CostBits.Length);
+        Assert.Equal(12, scores.SequenceCostBits.Count);
         Assert.NotNull(optimal);
         Assert.Equal(expected / 12, optimal!.Value, 12);
-        Assert.Equal(scores.MeanCostBits, Trainer.Evaluate(model, task, new Rng(11), 3, 4).MeanCostBits);
+        Assert.Equal(scores.CostBits, Evaluation.Run(model, task.Sample, 12, 4, new Rng(11)).CostBits);
     }
 
     [Fact]
@@ -56,8 +57,10 @@ public sealed class OptimalCostSelectionTests : IDisposable
     {
         var task = new CopyTask(bits: 3, maxLength: 3);
         var model = NeuralTuringMachine.Create(new NtmConfig { InputSize = 4, OutputSize = 3, ControllerSize = 8, MemoryRows = 6, MemoryWidth = 4 }, 1);
-        Trainer.Evaluate(model, task, new Rng(1), 1, 2, out double? optimal);
-        Assert.Null(optimal);
+        EvaluationResult scores = Evaluation.Run(model, task.Sample, 2, 2, new Rng(1), (ISequenceTask)task as IOptimalCostTask);
+        Assert.Null(scores.OptimalCostBits);
+        Assert.Null(scores.GapBits);
+        Assert.Null(scores.GapStandardErrorBits);
 
         string line = JsonSerializer.Serialize(new MetricsLine(10, 1, 5, 2, 4, 1), Json.Compact);
         Assert.DoesNotContain("optimal", line);
@@ -71,21 +74,21 @@ public sealed class OptimalCostSelectionTests : IDisposable
         string run = Path.Combine(_dir, "ng");
         TrainingSession.Start(run, TinyNGrams(200)).Run();
 
-        string[] raw = File.ReadAllLines(Path.Combine(run, TrainingSession.MetricsFile));
+        string[] raw = File.ReadAllLines(Path.Combine(run, RunFolder.MetricsFileName));
         Assert.All(raw, l => Assert.Contains("\"eval_optimal_cost_bits\":", l));
-        IReadOnlyList<MetricsLine> metrics = TrainingSession.ReadMetrics(run);
+        IReadOnlyList<MetricsLine> metrics = RunFolder.Open(run).ReadMetrics();
         Assert.Equal(10, metrics.Count);
         foreach (MetricsLine m in metrics)
         {
             Assert.InRange(m.EvalOptimalCostBits!.Value, 1, 23);
-            Assert.Equal(m.EvalCostBits - m.EvalOptimalCostBits.Value, m.SelectionCostBits, 12);
+            Assert.Equal(m.EvalCostBits!.Value - m.EvalOptimalCostBits.Value, m.SelectionCostBits, 12);
         }
 
         // The best weights are those of the report with the smallest gap to the floor, which in this
         // run is not the report with the lowest raw cost (so selecting on the raw cost would fail here).
         MetricsLine best = metrics.MinBy(m => m.SelectionCostBits)!;
         Assert.NotEqual(metrics.MinBy(m => m.EvalCostBits)!.Sequences, best.Sequences);
-        var content = SafeTensorsFile.Read(Path.Combine(run, TrainingSession.BestModelFileName));
+        var content = SafeTensorsFile.Read(Path.Combine(run, RunFolder.BestModelFileName));
         Assert.Equal(best.Sequences.ToString(CultureInfo.InvariantCulture), content.Metadata["ntm.sequences"]);
     }
 
@@ -108,9 +111,9 @@ public sealed class OptimalCostSelectionTests : IDisposable
         }
         double mean = gaps.Average();
         double se = Math.Sqrt(gaps.Sum(g => (g - mean) * (g - mean)) / (count - 1) / count);
-        Assert.Equal(mean, row.GapBits!.Value, 9);
-        Assert.Equal(row.CostBits - row.OptimalCostBits!.Value, row.GapBits.Value, 9);
-        Assert.Equal(se, row.GapStandardErrorBits!.Value, 9);
+        Assert.Equal(mean, row.Score.GapBits!.Value, 9);
+        Assert.Equal(row.Score.CostBits - row.Score.OptimalCostBits!.Value, row.Score.GapBits.Value, 9);
+        Assert.Equal(se, row.Score.GapStandardErrorBits!.Value, 9);
         Assert.True(se > 0);
     }
 }

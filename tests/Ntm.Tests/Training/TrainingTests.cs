@@ -56,9 +56,9 @@ public sealed class TrainingTests : IDisposable
         var task = new CopyTask(bits: 4, maxLength: 3);
         var model = NeuralTuringMachine.Create(new NtmConfig { InputSize = 5, OutputSize = 4, ControllerSize = 16, MemoryRows = 8, MemoryWidth = 6 }, 2);
         var trainer = new Trainer(model, task, new TrainerOptions { BatchSize = 8, Seed = 4, LearningRate = 3e-3f });
-        double before = Trainer.Evaluate(model, task, new Numerics.Rng(77), 4, 8).MeanCostBits;
+        double before = Evaluation.Run(model, task.Sample, 32, 8, new Numerics.Rng(77)).CostBits;
         for (int i = 0; i < 300; i++) trainer.Step();
-        double after = Trainer.Evaluate(model, task, new Numerics.Rng(77), 4, 8).MeanCostBits;
+        double after = Evaluation.Run(model, task.Sample, 32, 8, new Numerics.Rng(77)).CostBits;
         Assert.True(after < 0.6 * before, $"cost went from {before:F2} to {after:F2} bits per sequence");
     }
 
@@ -88,7 +88,7 @@ public sealed class TrainingTests : IDisposable
         // Interrupt after 160 sequences (a checkpoint boundary), then continue to 400 with another thread count.
         TrainingSession.Start(split, Tiny(400) with { MaxSequences = 160 }).Run();
         // Simulate lines written after the checkpoint by a run that was killed: they must be dropped.
-        File.AppendAllText(Path.Combine(split, TrainingSession.MetricsFile), "{\"sequences\": 999}\n");
+        File.AppendAllText(Path.Combine(split, RunFolder.MetricsFileName), "{\"sequences\": 999}\n");
         var resumed = TrainingSession.Resume(split, maxSequences: 400, threads: 1);
         Assert.Equal(160, resumed.Trainer.SequencesSeen);
         resumed.Run();
@@ -99,8 +99,8 @@ public sealed class TrainingTests : IDisposable
         Assert.Equal(10, a.Count);
         for (int i = 0; i < a.Count; i++)
             Assert.Equal(a[i] with { Seconds = 0 }, b[i] with { Seconds = 0 });
-        Assert.Equal(ModelFile.Load(Path.Combine(whole, TrainingSession.ModelFileName)).Parameters,
-                     ModelFile.Load(Path.Combine(split, TrainingSession.ModelFileName)).Parameters);
+        Assert.Equal(ModelFile.Load(Path.Combine(whole, RunFolder.ModelFileName)).Parameters,
+                     ModelFile.Load(Path.Combine(split, RunFolder.ModelFileName)).Parameters);
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class TrainingTests : IDisposable
     {
         TrainingSession.Start(_dir, Tiny(40));
         var e = Assert.Throws<InvalidFileException>(() => TrainingSession.Resume(_dir));
-        Assert.Contains(TrainingSession.CheckpointFile, e.Message);
+        Assert.Contains(RunFolder.CheckpointFileName, e.Message);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class TrainingTests : IDisposable
     }
 
     private static List<MetricsLine> Metrics(string dir) =>
-        File.ReadAllLines(Path.Combine(dir, TrainingSession.MetricsFile))
+        File.ReadAllLines(Path.Combine(dir, RunFolder.MetricsFileName))
             .Select(l => Json.Parse<MetricsLine>(l, "metrics", "line")).ToList();
 }
 

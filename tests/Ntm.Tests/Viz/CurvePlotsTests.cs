@@ -1,3 +1,4 @@
+using Ntm.Training;
 using Ntm.Viz;
 using Xunit;
 
@@ -5,9 +6,9 @@ namespace Ntm.Tests.Viz;
 
 public sealed class CurvePlotsTests
 {
-    private const string Line1 = """{"sequences": 1000, "seconds": 2.5, "train_cost_bits": 60.1, "eval_cost_bits": 58.0, "eval_bit_errors": 20.5}""";
-    private const string Line2 = """{"sequences": 2000, "seconds": 5.0, "train_cost_bits": 12.0, "eval_cost_bits": null, "eval_bit_errors": null, "lr": 1e-4}""";
-    private const string Line3 = """{"sequences": 3000, "seconds": 7.5, "train_cost_bits": 0.3, "eval_cost_bits": 0.2, "eval_bit_errors": 0, "note": "later field"}""";
+    internal const string Line1 = """{"sequences": 1000, "seconds": 2.5, "train_cost_bits": 60.1, "eval_cost_bits": 58.0, "eval_bit_errors": 20.5}""";
+    internal const string Line2 = """{"sequences": 2000, "seconds": 5.0, "train_cost_bits": 12.0, "eval_cost_bits": null, "eval_bit_errors": null, "lr": 1e-4}""";
+    internal const string Line3 = """{"sequences": 3000, "seconds": 7.5, "train_cost_bits": 0.3, "eval_cost_bits": 0.2, "eval_bit_errors": 0, "note": "later field"}""";
 
     [Fact]
     public void LearningCurve_draws_cost_and_bit_errors()
@@ -23,21 +24,6 @@ public sealed class CurvePlotsTests
     }
 
     [Fact]
-    public void Metrics_lines_keep_nulls_and_ignore_unknown_fields()
-    {
-        using var folder = new TempFolder();
-        string metrics = folder.File("metrics.jsonl");
-        File.WriteAllLines(metrics, [Line1, Line2, Line3]);
-
-        var records = MetricsFile.Read(metrics);
-
-        Assert.Equal(3, records.Count);
-        Assert.Equal(new MetricsRecord(1000, 2.5, 60.1, 58.0, 20.5), records[0]);
-        Assert.Equal(new MetricsRecord(2000, 5.0, 12.0, null, null), records[1]);
-        Assert.Equal(0.0, records[2].EvalBitErrors);
-    }
-
-    [Fact]
     public void The_optional_optimal_cost_is_read_and_drawn()
     {
         using var folder = new TempFolder();
@@ -45,7 +31,7 @@ public sealed class CurvePlotsTests
         const string floor = """{"sequences": 4000, "seconds": 9, "train_cost_bits": 140, "eval_cost_bits": 137.5, "eval_bit_errors": 48, "eval_optimal_cost_bits": 134.25}""";
         File.WriteAllLines(metrics, [Line1, floor]);
 
-        var records = MetricsFile.Read(metrics);
+        var records = RunFolder.ReadMetricsFile(metrics);
         Assert.Null(records[0].EvalOptimalCostBits);
         Assert.Equal(134.25, records[1].EvalOptimalCostBits);
         string png = folder.File("learning.png");
@@ -53,7 +39,7 @@ public sealed class CurvePlotsTests
         PngAssert.IsPicture(png, CurvePlots.Width, 2 * CurvePlots.PanelHeight);
 
         File.WriteAllLines(metrics, [Line1, floor.Replace("134.25", "-1")]);
-        var error = Assert.Throws<InvalidFileException>(() => MetricsFile.Read(metrics));
+        var error = Assert.Throws<InvalidFileException>(() => RunFolder.ReadMetricsFile(metrics));
         Assert.Contains("line 2: field \"eval_optimal_cost_bits\" must not be negative", error.Message);
     }
 
