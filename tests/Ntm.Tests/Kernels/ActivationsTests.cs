@@ -110,4 +110,70 @@ public sealed class ActivationsTests
         Assert.Equal(1f, Activations.Sigmoid(80f));
         Assert.Equal(80f, Activations.Softplus(80f));
     }
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 2)]
+    public void Softmax_backward_matches_central_differences(bool aliased, int seed)
+    {
+        // Smooth everywhere; logits in [-3, 3] keep every probability above 1e-3. SoftmaxBackward
+        // writes dz, and may be given dz as its own dp (the addressing chain does that in place).
+        var rng = new Rng((ulong)seed);
+        new FiniteDifference()
+            .Input("z", FiniteDifference.Uniform(rng, 6, -3, 3), GradientMode.Overwrites)
+            .Check(
+                x => new() { ["p"] = Softmax(x["z"]) },
+                (x, dy, dx) =>
+                {
+                    if (aliased)
+                    {
+                        dy["p"].CopyTo(dx["z"], 0);
+                        Activations.SoftmaxBackward<double>(dx["z"], Softmax(x["z"]), dx["z"]);
+                    }
+                    else Activations.SoftmaxBackward<double>(dx["z"], Softmax(x["z"]), dy["p"]);
+                });
+
+        static double[] Softmax(double[] z)
+        {
+            var p = (double[])z.Clone();
+            Activations.SoftmaxInPlace<double>(p);
+            return p;
+        }
+    }
+
+    // Points on both sides of each formula's branch at 0 (the functions are smooth there), and far out
+    // where the derivatives are tiny: the absolute tolerance covers those.
+    private static readonly double[] ScalarPoints = [-30, -4.2, -1.3, -0.2, 0.15, 0.9, 2.7, 12, 35];
+
+    [Fact]
+    public void Sigmoid_derivative_is_s_times_one_minus_s()
+    {
+        // sigmoid' = s (1 - s), the form HeadActivation and the LSTM backward use.
+        new FiniteDifference()
+            .Input("x", (double[])ScalarPoints.Clone())
+            .Check(
+                x => new() { ["s"] = x["x"].Select(Activations.Sigmoid).ToArray() },
+                (x, dy, dx) =>
+                {
+                    for (int i = 0; i < x["x"].Length; i++)
+                    {
+                        double s = Activations.Sigmoid(x["x"][i]);
+                        dx["x"][i] += dy["s"][i] * s * (1 - s);
+                    }
+                });
+    }
+
+    [Fact]
+    public void Softplus_derivative_is_the_sigmoid()
+    {
+        // softplus' = sigmoid, the form HeadActivation's backward uses for beta and gamma.
+        new FiniteDifference()
+            .Input("x", (double[])ScalarPoints.Clone())
+            .Check(
+                x => new() { ["y"] = x["x"].Select(Activations.Softplus).ToArray() },
+                (x, dy, dx) =>
+                {
+                    for (int i = 0; i < x["x"].Length; i++) dx["x"][i] += dy["y"][i] * Activations.Sigmoid(x["x"][i]);
+                });
+    }
 }

@@ -1,4 +1,5 @@
 using Ntm.Addressing;
+using Ntm.Numerics;
 using Xunit;
 
 namespace Ntm.Tests.Kernels;
@@ -86,5 +87,41 @@ public sealed class ContentAddressingTests
         var wc = new float[3];
         ContentAddressing.Forward<float>([1f, 0f], 1f, memory, norms, sim, wc);
         KernelAssert.Close([0.665240956, 0.244728471, 0.090030573], wc, 1e-6);
+    }
+
+    [Theory]
+    [InlineData(4, 3, 1)]
+    [InlineData(6, 5, 2)]
+    [InlineData(3, 8, 3)]
+    public void Backward_matches_central_differences(int n, int m, int seed)
+    {
+        // Key and memory entries in [-1, 1]: with M >= 3 no row or key norm comes near 0, where the
+        // norm has no derivative. The row norms are recomputed from the memory inside the forward:
+        // Backward accounts for their dependence on the memory, so the check perturbs the memory and
+        // lets the norms follow. Only wc is an output; the similarity and |k| are what Backward reuses.
+        var rng = new Rng((ulong)seed);
+        new FiniteDifference()
+            .Input("key", FiniteDifference.Uniform(rng, m, -1, 1))
+            .Input("beta", [rng.NextDouble(0.5, 5)], GradientMode.Overwrites)   // returned by Backward
+            .Input("memory", FiniteDifference.Uniform(rng, n * m, -1, 1))
+            .Check(
+                x => new() { ["wc"] = Forward(x).Wc },
+                (x, dy, dx) =>
+                {
+                    var (norms, sim, wc, keyNorm) = Forward(x);
+                    dx["beta"][0] = ContentAddressing.Backward<double>(dx["key"], dx["memory"], dy["wc"], x["key"], x["beta"][0], keyNorm,
+                        x["memory"], norms, sim, wc, new double[n]);
+                });
+
+        static (double[] Norms, double[] Sim, double[] Wc, double KeyNorm) Forward(IReadOnlyDictionary<string, double[]> x)
+        {
+            int m = x["key"].Length, n = x["memory"].Length / m;
+            var norms = new double[n];
+            ContentAddressing.RowNorms<double>(x["memory"], m, norms);
+            var sim = new double[n];
+            var wc = new double[n];
+            double keyNorm = ContentAddressing.Forward<double>(x["key"], x["beta"][0], x["memory"], norms, sim, wc);
+            return (norms, sim, wc, keyNorm);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Ntm.Addressing;
+using Ntm.Numerics;
 using Xunit;
 
 namespace Ntm.Tests.Kernels;
@@ -42,5 +43,27 @@ public sealed class InterpolationTests
         Assert.Equal(-1.6, dg, 1e-15);
         KernelAssert.Close([0.25, 0.5, 0.75], dWc, 1e-15);
         KernelAssert.Close([1.75, 2.5, 3.25], dWPrev, 1e-15);
+    }
+
+    [Theory]
+    [InlineData(5, 1)]
+    [InlineData(2, 2)]
+    public void Backward_matches_central_differences(int n, int seed)
+    {
+        // The function is linear in each input, defined everywhere; the point is a typical one: two
+        // weightings and a gate inside (0, 1).
+        var rng = new Rng((ulong)seed);
+        new FiniteDifference()
+            .Input("wc", FiniteDifference.Weighting(rng, n))
+            .Input("wPrev", FiniteDifference.Weighting(rng, n))
+            .Input("g", [rng.NextDouble(0.2, 0.8)], GradientMode.Overwrites)   // returned by Backward
+            .Check(
+                x =>
+                {
+                    var wg = new double[n];
+                    Interpolation.Forward<double>(x["wc"], x["wPrev"], x["g"][0], wg);
+                    return new() { ["wg"] = wg };
+                },
+                (x, dy, dx) => dx["g"][0] = Interpolation.Backward<double>(dx["wc"], dx["wPrev"], dy["wg"], x["wc"], x["wPrev"], x["g"][0]));
     }
 }

@@ -55,4 +55,60 @@ public sealed class LinearTests
         KernelAssert.Close([1, 0, -1, 4, 2, 0], dW, 0);
         KernelAssert.Close([1, 2], dBias, 0);
     }
+
+    // Shapes that reach every loop of the blocked kernels: 4-row tiles and leftover rows, 2-sequence
+    // and 1-sequence forward tiles, 4-sequence and 1-sequence input-gradient blocks, two-strip,
+    // one-strip and scalar column loops (a strip is 4 doubles); strides wider than the rows.
+    public static TheoryData<int, int, int, int, int> Shapes() => new()
+    {
+        // rows, cols, batch, x stride, y stride
+        { 6, 21, 5, 23, 7 },
+        { 4, 8, 4, 8, 4 },
+        { 3, 3, 1, 3, 3 },
+        { 9, 37, 6, 38, 10 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Backward_matches_central_differences(int rows, int cols, int batch, int xStride, int yStride)
+    {
+        // Affine in every input: any point will do. The padding of x (entries past cols in each row)
+        // is an input too: it must get gradient 0, and the padding of dY must not be read (the output
+        // padding keeps the value it had, so its random upstream gradient adds nothing to L).
+        var rng = new Rng((ulong)(rows * 100 + batch));
+        new FiniteDifference()
+            .Input("weight", FiniteDifference.Uniform(rng, rows * cols, -1, 1))
+            .Input("bias", FiniteDifference.Uniform(rng, rows, -1, 1))
+            .Input("x", FiniteDifference.Uniform(rng, batch * xStride, -1, 1))
+            .Check(
+                x => new() { ["y"] = Forward(x, rows, cols, batch, xStride, yStride) },
+                (x, dy, dx) => Linear.Backward<double>(dx["weight"], dx["bias"], dx["x"], xStride, x["weight"], rows, cols,
+                    x["x"], xStride, dy["y"], yStride, batch));
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Input_and_weight_gradients_separately_match_central_differences(int rows, int cols, int batch, int xStride, int yStride)
+    {
+        // The controllers call the two halves of Backward apart: InputGradient every step, WeightGradient once.
+        var rng = new Rng((ulong)(rows * 100 + batch + 7));
+        new FiniteDifference()
+            .Input("weight", FiniteDifference.Uniform(rng, rows * cols, -1, 1))
+            .Input("bias", FiniteDifference.Uniform(rng, rows, -1, 1))
+            .Input("x", FiniteDifference.Uniform(rng, batch * xStride, -1, 1))
+            .Check(
+                x => new() { ["y"] = Forward(x, rows, cols, batch, xStride, yStride) },
+                (x, dy, dx) =>
+                {
+                    Linear.InputGradient<double>(dx["x"], xStride, x["weight"], rows, cols, dy["y"], yStride, batch);
+                    Linear.WeightGradient<double>(dx["weight"], dx["bias"], rows, cols, x["x"], xStride, dy["y"], yStride, batch);
+                });
+    }
+
+    private static double[] Forward(IReadOnlyDictionary<string, double[]> x, int rows, int cols, int batch, int xStride, int yStride)
+    {
+        var y = new double[batch * yStride];
+        Linear.Forward<double>(x["weight"], x["bias"], rows, cols, x["x"], xStride, y, yStride, batch);
+        return y;
+    }
 }

@@ -1,4 +1,5 @@
 using Ntm.Memory;
+using Ntm.Numerics;
 using Xunit;
 
 namespace Ntm.Tests.Kernels;
@@ -36,5 +37,25 @@ public sealed class MemoryReadTests
         MemoryRead.Backward<double>(dW, dM, [1, 0, -1], [0.5, 0.25, 0.25, 0], Memory);
         KernelAssert.Close([-1, -1, -1, 1], dW, 0);
         KernelAssert.Close([0.5, 0, -0.5, 0.25, 0, -0.25, 0.25, 0, -0.25, 0, 0, 0], dM, 0);
+    }
+
+    [Theory]
+    [InlineData(5, 3, 1)]
+    [InlineData(4, 9, 2)]
+    public void Backward_matches_central_differences(int n, int m, int seed)
+    {
+        // Bilinear in w and the memory: any point will do; w is a weighting as in the machine.
+        var rng = new Rng((ulong)seed);
+        new FiniteDifference()
+            .Input("w", FiniteDifference.Weighting(rng, n))
+            .Input("memory", FiniteDifference.Uniform(rng, n * m, -1, 1))
+            .Check(
+                x =>
+                {
+                    var r = new double[m];
+                    MemoryRead.Forward<double>(x["w"], x["memory"], r);
+                    return new() { ["r"] = r };
+                },
+                (x, dy, dx) => MemoryRead.Backward<double>(dx["w"], dx["memory"], dy["r"], x["w"], x["memory"]));
     }
 }

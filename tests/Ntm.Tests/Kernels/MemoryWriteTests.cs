@@ -117,4 +117,32 @@ public sealed class MemoryWriteTests
         KernelAssert.Close([0, 0], d2.E.AsSpan(2, 2), 0);   // an idle head's erase and add get no gradient
         KernelAssert.Close([0, 0], d2.A.AsSpan(2, 2), 0);
     }
+
+    [Theory]
+    [InlineData(1, 5, 6, 1)]   // one head, vector strips of 4 doubles plus a scalar tail
+    [InlineData(1, 4, 8, 2)]   // one head, vector strips only
+    [InlineData(1, 5, 3, 3)]   // one head, narrower than a strip: the scalar loop
+    [InlineData(2, 5, 3, 4)]   // several heads: the general path
+    [InlineData(3, 4, 5, 5)]
+    public void Backward_matches_central_differences(int heads, int n, int m, int seed)
+    {
+        // A polynomial in every input, so any point will do; as in the machine each head's w is a
+        // weighting, its erase in (0, 1) and its add in (-1, 1).
+        var rng = new Rng((ulong)seed);
+        double[] w = Enumerable.Range(0, heads).SelectMany(_ => FiniteDifference.Weighting(rng, n)).ToArray();
+        new FiniteDifference()
+            .Input("prev", FiniteDifference.Uniform(rng, n * m, -1, 1))
+            .Input("w", w)
+            .Input("erase", FiniteDifference.Uniform(rng, heads * m, 0.05, 0.95))
+            .Input("add", FiniteDifference.Uniform(rng, heads * m, -1, 1))
+            .Check(
+                x =>
+                {
+                    var next = new double[n * m];
+                    MemoryWrite.Forward<double>(x["prev"], next, x["w"], x["erase"], x["add"], heads, n, m);
+                    return new() { ["next"] = next };
+                },
+                (x, dy, dx) => MemoryWrite.Backward<double>(dx["prev"], dx["w"], dx["erase"], dx["add"], dy["next"],
+                    x["prev"], x["w"], x["erase"], x["add"], heads, n, m));
+    }
 }

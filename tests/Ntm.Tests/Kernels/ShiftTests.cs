@@ -1,4 +1,5 @@
 using Ntm.Addressing;
+using Ntm.Numerics;
 using Xunit;
 
 namespace Ntm.Tests.Kernels;
@@ -93,5 +94,27 @@ public sealed class ShiftTests
         Shift.Backward<double>(dWg, dS, [1, 2, 3], [1, 0, 0], [0.1, 0.2, 0.3, 0.15, 0.25]);
         KernelAssert.Close([2, 3, 1, 2, 3], dS, 0);
         KernelAssert.Close([2.15, 1.8, 2.05], dWg, 1e-15);
+    }
+
+    [Theory]
+    [InlineData(7, 1, 1)]   // both runs of the circle for every shift
+    [InlineData(3, 2, 2)]   // shifts as wide as the memory wrap and add up
+    [InlineData(2, 1, 3)]
+    [InlineData(1, 1, 4)]   // every shift lands on the only row
+    public void Backward_matches_central_differences(int n, int range, int seed)
+    {
+        // Bilinear in wg and s, so any point will do; both are weightings as in the machine.
+        var rng = new Rng((ulong)seed);
+        new FiniteDifference()
+            .Input("wg", FiniteDifference.Weighting(rng, n))
+            .Input("s", FiniteDifference.Weighting(rng, 2 * range + 1))
+            .Check(
+                x =>
+                {
+                    var wt = new double[n];
+                    Shift.Forward<double>(x["wg"], x["s"], wt);
+                    return new() { ["wTilde"] = wt };
+                },
+                (x, dy, dx) => Shift.Backward<double>(dx["wg"], dx["s"], dy["wTilde"], x["wg"], x["s"]));
     }
 }

@@ -1,16 +1,17 @@
 using Ntm.Model;
 using Ntm.Numerics;
+using Ntm.Tests.Kernels;
 using Xunit;
 
 namespace Ntm.Tests.Model;
 
 /// <summary>
-/// Finite-difference checks of the whole machine's backward pass, in double precision: every
-/// parameter of every tensor, for both controller kinds, several read and write heads, wrapping
-/// shifts, learned and constant memory. Central differences with step h = 1e-5 have truncation
-/// error O(h^2) ~ 1e-10 and rounding error ~ 1e-16 * loss / h ~ 1e-10, so a gradient entry passes
-/// when |analytic - numeric| &lt;= 1e-5 (|analytic| + |numeric|) + 1e-8; a wrong term in any
-/// backward is off by far more (typically tens of percent).
+/// Finite-difference checks of the whole machine's backward pass, in double precision, through the
+/// same harness as the kernels (<see cref="FiniteDifference"/>, whose summary gives the step and the
+/// tolerance): every parameter of every tensor is an input, the loss the one output, for both
+/// controller kinds, several read and write heads, wrapping shifts, learned, constant and random
+/// fixed memory. The fixed random memory is held fixed and must get no gradient at all. A wrong
+/// term in any backward is off by far more than the tolerance (typically tens of percent).
 /// </summary>
 public sealed class GradientCheckTests
 {
@@ -39,28 +40,26 @@ public sealed class GradientCheckTests
     public void Backward_matches_central_differences_for_every_parameter(string name, NtmConfig config)
     {
         _ = name;
-        var harness = new DoubleHarness(config, steps: 5, batch: 2, seed: 11);
-        double[] analytic = harness.Gradient();
-        const double h = 1e-5;
-        double worst = 0;
-        string worstAt = "";
-        foreach (ParameterTensor t in harness.Layout.Tensors)
-        {
-            for (int k = 0; k < t.Length; k++)
+        var machine = new DoubleHarness(config, steps: 5, batch: 2, seed: 11);
+        var check = new FiniteDifference();
+        foreach (ParameterTensor t in machine.Layout.Tensors)
+            check.Input(t.Name, machine.Params.AsSpan(t.Offset, t.Length).ToArray(), t.Trainable ? GradientMode.Accumulates : GradientMode.Fixed);
+        check.Check(
+            x =>
             {
-                int i = t.Offset + k;
-                double keep = harness.Params[i];
-                harness.Params[i] = keep + h;
-                double up = harness.LossValue();
-                harness.Params[i] = keep - h;
-                double down = harness.LossValue();
-                harness.Params[i] = keep;
-                double numeric = t.Trainable ? (up - down) / (2 * h) : 0;
-                double err = Math.Abs(analytic[i] - numeric) / (1e-5 * (Math.Abs(analytic[i]) + Math.Abs(numeric)) + 1e-8);
-                if (err > worst) { worst = err; worstAt = $"{t.Name}[{k}] analytic {analytic[i]:G6} numeric {numeric:G6}"; }
-            }
-        }
-        Assert.True(worst <= 1, $"worst error {worst:G3} times the tolerance at {worstAt}");
+                machine.Load(x);
+                return new() { ["loss"] = [machine.LossValue()] };
+            },
+            (x, dy, dx) =>
+            {
+                // The engine accumulates into one gradient array laid out as the parameters: it starts
+                // from the harness's buffers, so their accumulation is the engine's.
+                machine.Load(x);
+                var grad = new double[machine.Layout.Count];
+                foreach (ParameterTensor t in machine.Layout.Tensors) dx[t.Name].CopyTo(grad, t.Offset);
+                machine.Backward(grad, dy["loss"][0]);
+                foreach (ParameterTensor t in machine.Layout.Tensors) grad.AsSpan(t.Offset, t.Length).CopyTo(dx[t.Name]);
+            });
     }
 
     [Fact]
@@ -121,8 +120,20 @@ internal sealed class DoubleHarness
     public double[] Gradient()
     {
         var grad = new double[Layout.Count];
-        _engine.Forward(Params, _ws, _steps, _batch);
-        _engine.Backward(Params, grad, _ws, _steps, _batch, 0.5);
+        Backward(grad, 1);
         return grad;
+    }
+
+    /// <summary>Adds <paramref name="upstream"/> times the gradient of <see cref="LossValue"/> into <paramref name="grad"/>.</summary>
+    public void Backward(double[] grad, double upstream)
+    {
+        _engine.Forward(Params, _ws, _steps, _batch);
+        _engine.Backward(Params, grad, _ws, _steps, _batch, 0.5 * upstream);
+    }
+
+    /// <summary>Copies every tensor, by name, into <see cref="Params"/>.</summary>
+    public void Load(IReadOnlyDictionary<string, double[]> tensors)
+    {
+        foreach (ParameterTensor t in Layout.Tensors) tensors[t.Name].CopyTo(Params, t.Offset);
     }
 }
