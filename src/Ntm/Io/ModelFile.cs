@@ -11,14 +11,14 @@ namespace Ntm.Io;
 public static class ModelFile
 {
     /// <summary>Metadata key holding the <see cref="NtmConfig"/> as JSON.</summary>
-    public const string ConfigKey = "ntm.config";
+    internal const string ConfigKey = "ntm.config";
     /// <summary>Metadata key holding the file format version.</summary>
-    public const string FormatKey = "ntm.format";
+    internal const string FormatKey = "ntm.format";
     /// <summary>The format version this library writes and reads.</summary>
-    public const string FormatVersion = "1";
+    internal const string FormatVersion = "1";
 
     /// <summary>The parameters in <paramref name="values"/> as named tensors (copies), each name prefixed with <paramref name="prefix"/>.</summary>
-    public static List<NamedTensor> Tensors(ParameterLayout layout, ReadOnlySpan<float> values, string prefix = "")
+    internal static List<NamedTensor> Tensors(ParameterLayout layout, ReadOnlySpan<float> values, string prefix = "")
     {
         var list = new List<NamedTensor>(layout.Tensors.Count);
         foreach (ParameterTensor t in layout.Tensors)

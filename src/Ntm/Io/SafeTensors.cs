@@ -19,7 +19,7 @@ namespace Ntm.Io;
 /// <param name="Name">The tensor's name, unique within a file; not empty and not <c>__metadata__</c>.</param>
 /// <param name="Shape">The dimensions, outermost first; <c>[]</c> is a scalar (one value).</param>
 /// <param name="Data">The values, row-major; its length is the product of <paramref name="Shape"/>.</param>
-public sealed record NamedTensor(string Name, int[] Shape, float[] Data)
+internal sealed record NamedTensor(string Name, int[] Shape, float[] Data)
 {
     /// <summary>The tensor's name, unique within a file.</summary>
     /// <exception cref="InvalidDataException">The name is empty or is the reserved <c>__metadata__</c>.</exception>
@@ -96,7 +96,7 @@ public sealed record NamedTensor(string Name, int[] Shape, float[] Data)
 /// <param name="MaxTensorElements">The most values one tensor may hold (default 2^28).</param>
 /// <param name="MaxTensors">The most tensors one file may hold (default 10000).</param>
 /// <param name="MaxFileBytes">The largest file accepted (default 4 GiB).</param>
-public sealed record SafeTensorsLimits(
+internal sealed record SafeTensorsLimits(
     long MaxHeaderBytes = 16L << 20,
     long MaxTensorElements = 1L << 28,
     int MaxTensors = 10_000,
@@ -113,7 +113,7 @@ public sealed record SafeTensorsLimits(
 }
 
 /// <summary>What a safetensors file holds: its metadata and its tensors.</summary>
-public sealed class SafeTensorsContent
+internal sealed class SafeTensorsContent
 {
     private readonly Dictionary<string, NamedTensor> _byName;
 
@@ -169,7 +169,7 @@ public sealed class SafeTensorsContent
 /// treats the file as hostile: every length and offset is checked before it is used, and every
 /// problem becomes an <see cref="InvalidFileException"/> whose message names the file and the problem.
 /// </remarks>
-public static class SafeTensorsFile
+internal static class SafeTensorsFile
 {
     /// <summary>The header key that holds the string-to-string metadata.</summary>
     public const string MetadataKey = "__metadata__";

@@ -16,7 +16,7 @@ public enum OptimizerKind
 }
 
 /// <summary>An update rule over the flat parameter buffer. Its state is a list of named buffers for checkpoints.</summary>
-public abstract class Optimizer
+internal abstract class Optimizer
 {
     /// <summary>The learning rate.</summary>
     public float LearningRate { get; set; }
@@ -59,7 +59,7 @@ public abstract class Optimizer
 /// n = a n + (1 - a) g^2; m = a m + (1 - a) g; d = b d - lr g / sqrt(n - m^2 + eps); w += d,
 /// with decay a = 0.95, momentum b = 0.9 and eps = 1e-4 (the values of that paper and of the NTM paper).
 /// </summary>
-public sealed class RmsPropOptimizer : Optimizer
+internal sealed class RmsPropOptimizer : Optimizer
 {
     /// <summary>Decay of the running averages (Graves 2013: 0.95).</summary>
     public const float Decay = 0.95f;
@@ -127,7 +127,7 @@ public sealed class RmsPropOptimizer : Optimizer
 }
 
 /// <summary>Adam (Kingma and Ba 2015) with the paper's defaults beta1 = 0.9, beta2 = 0.999, eps = 1e-8.</summary>
-public sealed class AdamOptimizer : Optimizer
+internal sealed class AdamOptimizer : Optimizer
 {
     /// <summary>First-moment decay (Kingma and Ba: 0.9).</summary>
     public const float Beta1 = 0.9f;
@@ -192,7 +192,7 @@ public sealed class AdamOptimizer : Optimizer
 }
 
 /// <summary>Gradient clipping.</summary>
-public static class GradientClipping
+internal static class GradientClipping
 {
     /// <summary>
     /// Euclidean norm, finite whenever every entry is: when the sum of squares overflows float32 it

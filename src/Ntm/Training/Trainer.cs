@@ -94,7 +94,7 @@ public sealed class Trainer
     /// <summary>The settings.</summary>
     public TrainerOptions Options { get; }
     /// <summary>The update rule and its state.</summary>
-    public Optimizer Optimizer { get; }
+    internal Optimizer Optimizer { get; }
     /// <summary>The training data stream (its state is part of a checkpoint).</summary>
     public Rng DataRng { get; private set; }
     /// <summary>Training sequences consumed so far.</summary>
