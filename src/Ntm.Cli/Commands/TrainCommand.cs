@@ -14,7 +14,7 @@ internal static class TrainCommand
     {
         var task = new Argument<string?>("task")
         {
-            Description = $"Task to learn: {string.Join(", ", TaskCatalog.Names)} (custom needs --set path=FILE).",
+            Description = $"Task to learn: {string.Join(", ", TaskCatalog.Names)} (listed above; custom needs --set path=FILE).",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var model = Cli.Opt("--model", "Model: ntm-lstm (NTM, LSTM controller), ntm-ff (NTM, feed-forward controller), lstm (3-layer LSTM baseline); sizes from the paper's tables.", "ntm-lstm");
@@ -46,7 +46,7 @@ internal static class TrainCommand
         var outDir = Cli.OptStr("--out", "Run folder (default: runs/<task>-<timestamp>).");
         var resume = Cli.OptStr("--resume", "Continue the run in this folder from its last checkpoint.");
 
-        var cmd = new Command("train", "Train a machine on a task; writes config.json, metrics.jsonl, model.safetensors and checkpoint.safetensors.")
+        var cmd = new Command("train", "Train a machine on a task; writes config.json, metrics.jsonl, model.safetensors and checkpoint.safetensors.\n\n" + TaskList())
         {
             task, model, controller, seed, sequences, maxSeconds, batchSize, optimizer, lr, rows, width, readHeads, writeHeads,
             ctrlSize, ctrlLayers, shifts, memInit, clipValue, clipNorm, clipCarry, lrDecay, shards, threads, reportEvery, checkpointEvery, noStop, set, outDir, resume,
@@ -154,6 +154,19 @@ internal static class TrainCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>The built-in tasks for the help text: name, description and settings with their defaults.</summary>
+    private static string TaskList()
+    {
+        var text = new System.Text.StringBuilder("Tasks (change a setting with --set key=value; defaults, the paper's, in brackets):");
+        int width = TaskCatalog.Names.Max(n => n.Length) + 2;
+        foreach (TaskDefinition d in TaskCatalog.BuiltIn)
+        {
+            string settings = string.Join(", ", d.Settings.Select(s => s.Default is null ? $"{s.Key} (required)" : $"{s.Key} [{s.Default}]"));
+            text.Append($"\n  {d.Name.PadRight(width)}{d.Description}\n  {"".PadRight(width)}{settings}");
+        }
+        return text.ToString();
     }
 
     private static RunSummary RunWithProgress(TrainingSession session)
