@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Ntm.Io;
 using Ntm.Model;
 using Ntm.Tasks;
 using Ntm.Training;
@@ -17,13 +18,13 @@ internal static class TrainCommand
             Description = $"Task to learn: {string.Join(", ", TaskCatalog.Names)} (listed above; custom needs --set path=FILE).",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var model = Cli.Opt("--model", "Model: ntm-lstm (NTM, LSTM controller), ntm-ff (NTM, feed-forward controller), lstm (3-layer LSTM baseline); sizes from the paper's tables.", "ntm-lstm");
-        var controller = Cli.OptStr("--controller", "Controller kind, overriding the model's: lstm or feedforward.");
+        var model = Cli.Opt("--model", "Model: ntm-lstm (NTM, LSTM controller), ntm-ff (NTM, feed-forward controller), lstm (3-layer LSTM baseline); sizes from the paper's tables.", EnumSpelling.Format(ModelKind.NtmLstm));
+        var controller = Cli.OptStr("--controller", $"Controller kind, overriding the model's: {EnumSpelling.Choices<ControllerKind>()}.");
         var seed = Cli.Opt("--seed", "Seed for the initial weights and the training data.", 1UL);
         var sequences = Cli.Opt("--sequences", "Training sequence budget (total, including earlier sessions when resuming).", 1_000_000L).AtLeast(1L);
         var maxSeconds = Cli.Opt("--max-seconds", "Stop after this many seconds of training (0: no limit).", 0.0).AtLeast(0.0);
         var batchSize = Cli.Opt("--batch-size", "Sequences per minibatch.", new TrainerOptions().BatchSize).AtLeast(1);
-        var optimizer = Cli.Opt("--optimizer", "Update rule: rmsprop (Graves 2013, the paper's) or adam.", "rmsprop");
+        var optimizer = Cli.Opt("--optimizer", $"Update rule: {EnumSpelling.Choices<OptimizerKind>()} (rmsprop is Graves 2013's, the paper's).", EnumSpelling.Format(OptimizerKind.RmsProp));
         var lr = Cli.OptNull<float>("--lr", "Learning rate (default: rmsprop uses the paper's rate for the task and model, 1e-4 or 3e-5; adam uses 5e-4).");
         var rows = Cli.OptNull<int>("--memory-rows", "Memory rows N (paper: 128).").AtLeast(1);
         var width = Cli.OptNull<int>("--memory-width", "Memory width M (paper: 20).").AtLeast(1);
@@ -32,7 +33,7 @@ internal static class TrainCommand
         var ctrlSize = Cli.OptNull<int>("--controller-size", "Units per controller layer.").AtLeast(1);
         var ctrlLayers = Cli.OptNull<int>("--controller-layers", "Controller layers.").AtLeast(1);
         var shifts = Cli.OptNull<int>("--shift-range", "Largest shift S (shifts -S..S; paper: 1).").AtLeast(0);
-        var memInit = Cli.OptStr("--memory-init", "Initial memory: constant (1e-6, the default), learned or random.");
+        var memInit = Cli.OptStr("--memory-init", $"Initial memory: {EnumSpelling.Choices<MemoryInit>()} (constant is 1e-6, the default).");
         var clipValue = Cli.Opt("--clip-value", "Element-wise gradient clip (paper: 10; 0: off).", new TrainerOptions().ClipValue).AtLeast(0f);
         var clipNorm = Cli.Opt("--clip-norm", "Global-norm gradient clip (0: off).", new TrainerOptions().ClipNorm).AtLeast(0f);
         var lrDecay = Cli.Opt("--lr-decay", "Let the learning rate fall along a half cosine to 5% of its start over this many sequences (0: constant).", 0L).AtLeast(0L);
@@ -73,29 +74,12 @@ internal static class TrainCommand
                 string taskName = p.GetValue(task) ?? throw new InvalidConfigurationException(
                     $"Name a task to train ({string.Join(", ", TaskCatalog.Names)}) or give --resume DIR.");
                 taskName = taskName.ToLowerInvariant();
-                ModelKind kind = ModelPresets.Parse(p.GetValue(model)!);
+                ModelKind kind = EnumSpelling.Parse<ModelKind>(p.GetValue(model)!);
                 NtmConfig config = ModelPresets.For(taskName, kind);
                 if (p.GetValue(controller) is { } ck)
-                    config = config with
-                    {
-                        Controller = ck.ToLowerInvariant() switch
-                        {
-                            "lstm" => ControllerKind.Lstm,
-                            "feedforward" or "feed-forward" or "ff" => ControllerKind.FeedForward,
-                            _ => throw new InvalidConfigurationException($"Unknown controller '{ck}'; choose lstm or feedforward."),
-                        },
-                    };
+                    config = config with { Controller = EnumSpelling.Parse<ControllerKind>(ck) };
                 if (p.GetValue(memInit) is { } mi)
-                    config = config with
-                    {
-                        MemoryInit = mi.ToLowerInvariant() switch
-                        {
-                            "constant" => MemoryInit.Constant,
-                            "learned" => MemoryInit.Learned,
-                            "random" => MemoryInit.Random,
-                            _ => throw new InvalidConfigurationException($"Unknown memory initialisation '{mi}'; choose constant, learned or random."),
-                        },
-                    };
+                    config = config with { MemoryInit = EnumSpelling.Parse<MemoryInit>(mi) };
                 config = config with
                 {
                     MemoryRows = p.GetValue(rows) ?? config.MemoryRows,
@@ -106,12 +90,7 @@ internal static class TrainCommand
                     ControllerLayers = p.GetValue(ctrlLayers) ?? config.ControllerLayers,
                     ShiftRange = p.GetValue(shifts) ?? config.ShiftRange,
                 };
-                OptimizerKind opt = p.GetValue(optimizer)!.ToLowerInvariant() switch
-                {
-                    "adam" => OptimizerKind.Adam,
-                    "rmsprop" => OptimizerKind.RmsProp,
-                    string o => throw new InvalidConfigurationException($"Unknown optimizer '{o}'; choose adam or rmsprop."),
-                };
+                OptimizerKind opt = EnumSpelling.Parse<OptimizerKind>(p.GetValue(optimizer)!);
                 ulong s = p.GetValue(seed);
                 var settings = new RunSettings
                 {
@@ -142,7 +121,7 @@ internal static class TrainCommand
                     ?? Path.Combine("runs", $"{taskName}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
                 session = TrainingSession.Start(dir, settings);
                 Console.Error.WriteLine(
-                    $"Training {ModelPresets.NameOf(kind)} on {taskName} ({session.Model.TrainableParameterCount:N0} parameters), seed {s}, into {dir}");
+                    $"Training {EnumSpelling.Format(kind)} on {taskName} ({session.Model.TrainableParameterCount:N0} parameters), seed {s}, into {dir}");
             }
 
             RunSummary summary = RunWithProgress(session);

@@ -1,6 +1,6 @@
 namespace Ntm.Model;
 
-/// <summary>The three models of the paper's experiments (its Tables 1-3 and section 4).</summary>
+/// <summary>The three models of the paper's experiments (its Tables 1-3 and section 4); spelled <c>ntm-lstm</c>, <c>ntm-ff</c>, <c>lstm</c> (<see cref="Io.EnumSpelling"/>).</summary>
 public enum ModelKind
 {
     /// <summary>NTM with an LSTM controller.</summary>
@@ -25,26 +25,6 @@ public sealed record ModelPreset(string Task, ModelKind Model, NtmConfig Config,
 /// </summary>
 public static class ModelPresets
 {
-    /// <summary>The command-line names of the models.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["ntm-lstm", "ntm-ff", "lstm"];
-
-    /// <summary>Parses a command-line model name.</summary>
-    public static ModelKind Parse(string name) => name.ToLowerInvariant() switch
-    {
-        "ntm-lstm" => ModelKind.NtmLstm,
-        "ntm-ff" or "ntm-feedforward" => ModelKind.NtmFeedForward,
-        "lstm" => ModelKind.Lstm,
-        _ => throw new InvalidConfigurationException($"Unknown model '{name}'; choose one of {string.Join(", ", Names)}."),
-    };
-
-    /// <summary>The command-line name of a model.</summary>
-    public static string NameOf(ModelKind kind) => kind switch
-    {
-        ModelKind.NtmLstm => "ntm-lstm",
-        ModelKind.NtmFeedForward => "ntm-ff",
-        _ => "lstm",
-    };
-
     private static NtmConfig Ntm(ControllerKind c, int heads, int size, int layers = 1)
         => new() { Controller = c, ReadHeads = heads, WriteHeads = heads, ControllerSize = size, ControllerLayers = layers };
 

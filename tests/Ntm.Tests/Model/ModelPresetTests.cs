@@ -1,3 +1,4 @@
+using Ntm.Io;
 using Ntm.Model;
 using Ntm.Tasks;
 using Xunit;
@@ -36,7 +37,7 @@ public sealed class ModelPresetTests
     public static TheoryData<string, string> Presets()
     {
         var data = new TheoryData<string, string>();
-        foreach (var p in ModelPresets.All) data.Add(p.Task, ModelPresets.NameOf(p.Model));
+        foreach (var p in ModelPresets.All) data.Add(p.Task, EnumSpelling.Format(p.Model));
         return data;
     }
 
@@ -44,7 +45,7 @@ public sealed class ModelPresetTests
     [MemberData(nameof(Presets))]
     public void Every_preset_has_the_parameter_count_of_its_architecture_and_close_to_the_papers(string task, string model)
     {
-        ModelPreset preset = ModelPresets.Find(task, ModelPresets.Parse(model));
+        ModelPreset preset = ModelPresets.Find(task, EnumSpelling.Parse<ModelKind>(model));
         ISequenceTask t = TaskCatalog.Create(task);
         NtmConfig config = preset.Config with { InputSize = t.InputSize, OutputSize = t.OutputSize };
         int ours = new ParameterLayout(config).TrainableCount;
@@ -61,7 +62,7 @@ public sealed class ModelPresetTests
     public void Known_counts(string task, string model, int expected)
     {
         ISequenceTask t = TaskCatalog.Create(task);
-        NtmConfig config = ModelPresets.For(task, ModelPresets.Parse(model)) with { InputSize = t.InputSize, OutputSize = t.OutputSize };
+        NtmConfig config = ModelPresets.For(task, EnumSpelling.Parse<ModelKind>(model)) with { InputSize = t.InputSize, OutputSize = t.OutputSize };
         Assert.Equal(expected, new ParameterLayout(config).TrainableCount);
     }
 
