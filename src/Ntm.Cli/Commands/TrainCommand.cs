@@ -25,7 +25,7 @@ internal static class TrainCommand
         var maxSeconds = Cli.Opt("--max-seconds", "Stop after this many seconds of training (0: no limit).", 0.0).AtLeast(0.0);
         var batchSize = Cli.Opt("--batch-size", "Sequences per minibatch.", new TrainerOptions().BatchSize).AtLeast(1);
         var optimizer = Cli.Opt("--optimizer", $"Update rule: {EnumSpelling.Choices<OptimizerKind>()} (rmsprop is Graves 2013's, the paper's).", EnumSpelling.Format(OptimizerKind.RmsProp));
-        var lr = Cli.OptNull<float>("--lr", "Learning rate (default: rmsprop uses the paper's rate for the task and model, 1e-4 or 3e-5; adam uses 5e-4).");
+        var lr = Cli.OptNull<float>("--lr", $"Learning rate (default: rmsprop uses the paper's rate for the task and model, 1e-4 or 3e-5; adam uses {ModelPresets.AdamLearningRate.ToString("0e0", CultureInfo.InvariantCulture)}).");
         var rows = Cli.OptNull<int>("--memory-rows", "Memory rows N (paper: 128).").AtLeast(1);
         var width = Cli.OptNull<int>("--memory-width", "Memory width M (paper: 20).").AtLeast(1);
         var readHeads = Cli.OptNull<int>("--read-heads", "Read heads.").AtLeast(0);
@@ -102,7 +102,7 @@ internal static class TrainCommand
                     {
                         BatchSize = p.GetValue(batchSize),
                         Optimizer = opt,
-                        LearningRate = p.GetValue(lr) ?? (opt == OptimizerKind.Adam ? 5e-4f : ModelPresets.Find(taskName, kind).PaperLearningRate),
+                        LearningRate = p.GetValue(lr) ?? ModelPresets.DefaultLearningRate(taskName, kind, opt),
                         ClipValue = p.GetValue(clipValue),
                         ClipNorm = p.GetValue(clipNorm),
                         CarryClip = p.GetValue(clipCarry),

@@ -1,6 +1,7 @@
 using Ntm.Io;
 using Ntm.Model;
 using Ntm.Tasks;
+using Ntm.Training;
 using Xunit;
 
 namespace Ntm.Tests.Model;
@@ -80,5 +81,18 @@ public sealed class ModelPresetTests
         Assert.All(ModelPresets.All.Where(p => p.Model == ModelKind.Lstm), p => Assert.Equal((0, 3), (p.Config.Heads, p.Config.ControllerLayers)));
         // A task the paper did not run gets the copy task's model and rate.
         Assert.Equal(ModelPresets.Find("copy", ModelKind.NtmLstm), ModelPresets.Find("custom", ModelKind.NtmLstm));
+    }
+
+    [Theory]
+    [InlineData("copy", ModelKind.NtmLstm, OptimizerKind.RmsProp, 1e-4f)]
+    [InlineData("copy", ModelKind.Lstm, OptimizerKind.RmsProp, 3e-5f)]
+    [InlineData("dynamic-ngrams", ModelKind.NtmLstm, OptimizerKind.RmsProp, 3e-5f)]
+    [InlineData("priority-sort", ModelKind.NtmFeedForward, OptimizerKind.RmsProp, 3e-5f)]
+    [InlineData("custom", ModelKind.Lstm, OptimizerKind.RmsProp, 3e-5f)]      // the copy task's rate
+    [InlineData("dynamic-ngrams", ModelKind.NtmLstm, OptimizerKind.Adam, 5e-4f)]
+    public void The_default_learning_rate_is_the_papers_for_rmsprop_and_a_fixed_one_for_adam(string task, ModelKind model, OptimizerKind optimizer, float expected)
+    {
+        Assert.Equal(expected, ModelPresets.DefaultLearningRate(task, model, optimizer));
+        Assert.Equal(5e-4f, ModelPresets.AdamLearningRate);
     }
 }
