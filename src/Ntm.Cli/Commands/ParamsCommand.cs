@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ntm.Io;
 using Ntm.Model;
 using Ntm.Tasks;
 using Spectre.Console;
@@ -27,7 +28,7 @@ internal static class ParamsCommand
             }).ToList();
             if (p.GetValue(json))
             {
-                Cli.PrintJson(rows.Select(r => new { task = r.x.Task, model = ModelPresets.NameOf(r.x.Model), parameters = r.TrainableCount, paper = r.x.PaperParameters, paper_learning_rate = r.x.PaperLearningRate }).ToList());
+                Cli.PrintJson(rows.Select(r => new { task = r.x.Task, model = EnumSpelling.Format(r.x.Model), parameters = r.TrainableCount, paper = r.x.PaperParameters, paper_learning_rate = r.x.PaperLearningRate }).ToList());
                 return 0;
             }
             var table = new Table().Title("Trainable parameters: ours and the paper's");
@@ -37,7 +38,7 @@ internal static class ParamsCommand
             table.AddColumn(new TableColumn("ours / paper").RightAligned());
             table.AddColumn(new TableColumn("paper's lr").RightAligned());
             foreach (var (x, count) in rows)
-                table.AddRow(x.Task, ModelPresets.NameOf(x.Model), count.ToString("N0"), x.PaperParameters.ToString("N0"), Cli.F((double)count / x.PaperParameters, 3),
+                table.AddRow(x.Task, EnumSpelling.Format(x.Model), count.ToString("N0"), x.PaperParameters.ToString("N0"), Cli.F((double)count / x.PaperParameters, 3),
                     x.PaperLearningRate.ToString("0e0", System.Globalization.CultureInfo.InvariantCulture));
             AnsiConsole.Write(table);
             return 0;

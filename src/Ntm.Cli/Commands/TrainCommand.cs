@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Ntm.Io;
 using Ntm.Model;
 using Ntm.Tasks;
 using Ntm.Training;
@@ -14,17 +15,17 @@ internal static class TrainCommand
     {
         var task = new Argument<string?>("task")
         {
-            Description = $"Task to learn: {string.Join(", ", TaskCatalog.Names)} (custom needs --set path=FILE).",
+            Description = $"Task to learn: {string.Join(", ", TaskCatalog.Names)} (listed above; custom needs --set path=FILE).",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var model = Cli.Opt("--model", "Model: ntm-lstm (NTM, LSTM controller), ntm-ff (NTM, feed-forward controller), lstm (3-layer LSTM baseline); sizes from the paper's tables.", "ntm-lstm");
-        var controller = Cli.OptStr("--controller", "Controller kind, overriding the model's: lstm or feedforward.");
+        var model = Cli.Opt("--model", "Model: ntm-lstm (NTM, LSTM controller), ntm-ff (NTM, feed-forward controller), lstm (3-layer LSTM baseline); sizes from the paper's tables.", EnumSpelling.Format(ModelKind.NtmLstm));
+        var controller = Cli.OptStr("--controller", $"Controller kind, overriding the model's: {EnumSpelling.Choices<ControllerKind>()}.");
         var seed = Cli.Opt("--seed", "Seed for the initial weights and the training data.", 1UL);
         var sequences = Cli.Opt("--sequences", "Training sequence budget (total, including earlier sessions when resuming).", 1_000_000L).AtLeast(1L);
         var maxSeconds = Cli.Opt("--max-seconds", "Stop after this many seconds of training (0: no limit).", 0.0).AtLeast(0.0);
         var batchSize = Cli.Opt("--batch-size", "Sequences per minibatch.", new TrainerOptions().BatchSize).AtLeast(1);
-        var optimizer = Cli.Opt("--optimizer", "Update rule: rmsprop (Graves 2013, the paper's) or adam.", "rmsprop");
-        var lr = Cli.OptNull<float>("--lr", "Learning rate (default: rmsprop uses the paper's rate for the task and model, 1e-4 or 3e-5; adam uses 5e-4).");
+        var optimizer = Cli.Opt("--optimizer", $"Update rule: {EnumSpelling.Choices<OptimizerKind>()} (rmsprop is Graves 2013's, the paper's).", EnumSpelling.Format(OptimizerKind.RmsProp));
+        var lr = Cli.OptNull<float>("--lr", $"Learning rate (default: rmsprop uses the paper's rate for the task and model, 1e-4 or 3e-5; adam uses {ModelPresets.AdamLearningRate.ToString("0e0", CultureInfo.InvariantCulture)}).");
         var rows = Cli.OptNull<int>("--memory-rows", "Memory rows N (paper: 128).").AtLeast(1);
         var width = Cli.OptNull<int>("--memory-width", "Memory width M (paper: 20).").AtLeast(1);
         var readHeads = Cli.OptNull<int>("--read-heads", "Read heads.").AtLeast(0);
@@ -32,7 +33,7 @@ internal static class TrainCommand
         var ctrlSize = Cli.OptNull<int>("--controller-size", "Units per controller layer.").AtLeast(1);
         var ctrlLayers = Cli.OptNull<int>("--controller-layers", "Controller layers.").AtLeast(1);
         var shifts = Cli.OptNull<int>("--shift-range", "Largest shift S (shifts -S..S; paper: 1).").AtLeast(0);
-        var memInit = Cli.OptStr("--memory-init", "Initial memory: constant (1e-6, the default), learned or random.");
+        var memInit = Cli.OptStr("--memory-init", $"Initial memory: {EnumSpelling.Choices<MemoryInit>()} (constant is 1e-6, the default).");
         var clipValue = Cli.Opt("--clip-value", "Element-wise gradient clip (paper: 10; 0: off).", new TrainerOptions().ClipValue).AtLeast(0f);
         var clipNorm = Cli.Opt("--clip-norm", "Global-norm gradient clip (0: off).", new TrainerOptions().ClipNorm).AtLeast(0f);
         var lrDecay = Cli.Opt("--lr-decay", "Let the learning rate fall along a half cosine to 5% of its start over this many sequences (0: constant).", 0L).AtLeast(0L);
@@ -46,7 +47,7 @@ internal static class TrainCommand
         var outDir = Cli.OptStr("--out", "Run folder (default: runs/<task>-<timestamp>).");
         var resume = Cli.OptStr("--resume", "Continue the run in this folder from its last checkpoint.");
 
-        var cmd = new Command("train", "Train a machine on a task; writes config.json, metrics.jsonl, model.safetensors and checkpoint.safetensors.")
+        var cmd = new Command("train", "Train a machine on a task; writes config.json, metrics.jsonl, model.safetensors and checkpoint.safetensors.\n\n" + TaskList())
         {
             task, model, controller, seed, sequences, maxSeconds, batchSize, optimizer, lr, rows, width, readHeads, writeHeads,
             ctrlSize, ctrlLayers, shifts, memInit, clipValue, clipNorm, clipCarry, lrDecay, shards, threads, reportEvery, checkpointEvery, noStop, set, outDir, resume,
@@ -73,29 +74,12 @@ internal static class TrainCommand
                 string taskName = p.GetValue(task) ?? throw new InvalidConfigurationException(
                     $"Name a task to train ({string.Join(", ", TaskCatalog.Names)}) or give --resume DIR.");
                 taskName = taskName.ToLowerInvariant();
-                ModelKind kind = ModelPresets.Parse(p.GetValue(model)!);
+                ModelKind kind = EnumSpelling.Parse<ModelKind>(p.GetValue(model)!);
                 NtmConfig config = ModelPresets.For(taskName, kind);
                 if (p.GetValue(controller) is { } ck)
-                    config = config with
-                    {
-                        Controller = ck.ToLowerInvariant() switch
-                        {
-                            "lstm" => ControllerKind.Lstm,
-                            "feedforward" or "feed-forward" or "ff" => ControllerKind.FeedForward,
-                            _ => throw new InvalidConfigurationException($"Unknown controller '{ck}'; choose lstm or feedforward."),
-                        },
-                    };
+                    config = config with { Controller = EnumSpelling.Parse<ControllerKind>(ck) };
                 if (p.GetValue(memInit) is { } mi)
-                    config = config with
-                    {
-                        MemoryInit = mi.ToLowerInvariant() switch
-                        {
-                            "constant" => MemoryInit.Constant,
-                            "learned" => MemoryInit.Learned,
-                            "random" => MemoryInit.Random,
-                            _ => throw new InvalidConfigurationException($"Unknown memory initialisation '{mi}'; choose constant, learned or random."),
-                        },
-                    };
+                    config = config with { MemoryInit = EnumSpelling.Parse<MemoryInit>(mi) };
                 config = config with
                 {
                     MemoryRows = p.GetValue(rows) ?? config.MemoryRows,
@@ -106,12 +90,7 @@ internal static class TrainCommand
                     ControllerLayers = p.GetValue(ctrlLayers) ?? config.ControllerLayers,
                     ShiftRange = p.GetValue(shifts) ?? config.ShiftRange,
                 };
-                OptimizerKind opt = p.GetValue(optimizer)!.ToLowerInvariant() switch
-                {
-                    "adam" => OptimizerKind.Adam,
-                    "rmsprop" => OptimizerKind.RmsProp,
-                    string o => throw new InvalidConfigurationException($"Unknown optimizer '{o}'; choose adam or rmsprop."),
-                };
+                OptimizerKind opt = EnumSpelling.Parse<OptimizerKind>(p.GetValue(optimizer)!);
                 ulong s = p.GetValue(seed);
                 var settings = new RunSettings
                 {
@@ -123,7 +102,7 @@ internal static class TrainCommand
                     {
                         BatchSize = p.GetValue(batchSize),
                         Optimizer = opt,
-                        LearningRate = p.GetValue(lr) ?? (opt == OptimizerKind.Adam ? 5e-4f : ModelPresets.Find(taskName, kind).PaperLearningRate),
+                        LearningRate = p.GetValue(lr) ?? ModelPresets.DefaultLearningRate(taskName, kind, opt),
                         ClipValue = p.GetValue(clipValue),
                         ClipNorm = p.GetValue(clipNorm),
                         CarryClip = p.GetValue(clipCarry),
@@ -142,7 +121,7 @@ internal static class TrainCommand
                     ?? Path.Combine("runs", $"{taskName}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
                 session = TrainingSession.Start(dir, settings);
                 Console.Error.WriteLine(
-                    $"Training {ModelPresets.NameOf(kind)} on {taskName} ({session.Model.TrainableParameterCount:N0} parameters), seed {s}, into {dir}");
+                    $"Training {EnumSpelling.Format(kind)} on {taskName} ({session.Model.TrainableParameterCount:N0} parameters), seed {s}, into {dir}");
             }
 
             RunSummary summary = RunWithProgress(session);
@@ -154,6 +133,19 @@ internal static class TrainCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>The built-in tasks for the help text: name, description and settings with their defaults.</summary>
+    private static string TaskList()
+    {
+        var text = new System.Text.StringBuilder("Tasks (change a setting with --set key=value; defaults, the paper's, in brackets):");
+        int width = TaskCatalog.Names.Max(n => n.Length) + 2;
+        foreach (TaskDefinition d in TaskCatalog.BuiltIn)
+        {
+            string settings = string.Join(", ", d.Settings.Select(s => s.Default is null ? $"{s.Key} (required)" : $"{s.Key} [{s.Default}]"));
+            text.Append($"\n  {d.Name.PadRight(width)}{d.Description}\n  {"".PadRight(width)}{settings}");
+        }
+        return text.ToString();
     }
 
     private static RunSummary RunWithProgress(TrainingSession session)

@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Ntm.Io;
 
-/// <summary>The JSON settings every file of a run uses: snake_case names, indented, enums as strings.</summary>
+/// <summary>
+/// The JSON settings every file of a run uses: snake_case names, indented, enums as strings (the option
+/// enums in their <see cref="EnumSpelling"/>, any other in kebab case).
+/// </summary>
 public static class Json
 {
     /// <summary>Options for configuration files (indented).</summary>
@@ -21,6 +24,7 @@ public static class Json
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         };
+        o.Converters.Add(new EnumSpellingConverter());   // the option enums: one spelling shared with the command line
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
         o.MakeReadOnly(populateMissingResolver: true);
         return o;

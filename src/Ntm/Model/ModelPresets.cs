@@ -1,6 +1,8 @@
+using Ntm.Training;
+
 namespace Ntm.Model;
 
-/// <summary>The three models of the paper's experiments (its Tables 1-3 and section 4).</summary>
+/// <summary>The three models of the paper's experiments (its Tables 1-3 and section 4); spelled <c>ntm-lstm</c>, <c>ntm-ff</c>, <c>lstm</c> (<see cref="Io.EnumSpelling"/>).</summary>
 public enum ModelKind
 {
     /// <summary>NTM with an LSTM controller.</summary>
@@ -25,25 +27,11 @@ public sealed record ModelPreset(string Task, ModelKind Model, NtmConfig Config,
 /// </summary>
 public static class ModelPresets
 {
-    /// <summary>The command-line names of the models.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["ntm-lstm", "ntm-ff", "lstm"];
-
-    /// <summary>Parses a command-line model name.</summary>
-    public static ModelKind Parse(string name) => name.ToLowerInvariant() switch
-    {
-        "ntm-lstm" => ModelKind.NtmLstm,
-        "ntm-ff" or "ntm-feedforward" => ModelKind.NtmFeedForward,
-        "lstm" => ModelKind.Lstm,
-        _ => throw new InvalidConfigurationException($"Unknown model '{name}'; choose one of {string.Join(", ", Names)}."),
-    };
-
-    /// <summary>The command-line name of a model.</summary>
-    public static string NameOf(ModelKind kind) => kind switch
-    {
-        ModelKind.NtmLstm => "ntm-lstm",
-        ModelKind.NtmFeedForward => "ntm-ff",
-        _ => "lstm",
-    };
+    /// <summary>
+    /// Adam's default learning rate, 5e-4: this project's default before the paper's RMSProp at one
+    /// sequence per update replaced Adam at batch 8 (docs/performance.md).
+    /// </summary>
+    public const float AdamLearningRate = 5e-4f;
 
     private static NtmConfig Ntm(ControllerKind c, int heads, int size, int layers = 1)
         => new() { Controller = c, ReadHeads = heads, WriteHeads = heads, ControllerSize = size, ControllerLayers = layers };
@@ -76,4 +64,17 @@ public static class ModelPresets
 
     /// <summary>The configuration for a task and model; tasks the paper did not run (e.g. custom) get the copy task's sizes.</summary>
     public static NtmConfig For(string task, ModelKind model) => Find(task, model).Config;
+
+    /// <summary>
+    /// The learning rate a run uses unless told otherwise (the command line's default too): with RMSProp the
+    /// paper's rate for the task and model (<see cref="ModelPreset.PaperLearningRate"/>, the copy task's for a
+    /// task the paper did not run), with Adam <see cref="AdamLearningRate"/>.
+    /// </summary>
+    /// <exception cref="InvalidConfigurationException">The optimiser is not one of <see cref="OptimizerKind"/>'s values.</exception>
+    public static float DefaultLearningRate(string task, ModelKind model, OptimizerKind optimizer) => optimizer switch
+    {
+        OptimizerKind.RmsProp => Find(task, model).PaperLearningRate,
+        OptimizerKind.Adam => AdamLearningRate,
+        _ => throw new InvalidConfigurationException($"Unknown optimizer {(int)optimizer}; choose {Io.EnumSpelling.Choices<OptimizerKind>()}."),
+    };
 }

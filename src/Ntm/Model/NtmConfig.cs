@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace Ntm.Model;
 
-/// <summary>Which network drives the heads.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ControllerKind>))]
+/// <summary>Which network drives the heads; spelled as <see cref="Io.EnumSpelling"/> says in files and on the command line.</summary>
+[JsonConverter(typeof(Io.EnumSpellingConverter))]
 public enum ControllerKind
 {
     /// <summary>A stack of LSTM layers (Hochreiter and Schmidhuber 1997, with a forget gate).</summary>
@@ -12,8 +12,8 @@ public enum ControllerKind
     FeedForward,
 }
 
-/// <summary>How the memory matrix starts every sequence.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<MemoryInit>))]
+/// <summary>How the memory matrix starts every sequence; spelled as <see cref="Io.EnumSpelling"/> says in files and on the command line.</summary>
+[JsonConverter(typeof(Io.EnumSpellingConverter))]
 public enum MemoryInit
 {
     /// <summary>Every cell holds <see cref="NtmConfig.MemoryInitValue"/> (Collier and Beel 2018 recommend 1e-6).</summary>

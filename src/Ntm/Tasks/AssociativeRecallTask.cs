@@ -27,8 +27,32 @@ namespace Ntm.Tasks;
 /// sequence has the same number of items (drawn uniformly per batch), so the batch needs no padding.
 /// </para>
 /// </summary>
-public sealed class AssociativeRecallTask : ISequenceTask
+public sealed class AssociativeRecallTask : SequenceTask
 {
+    /// <summary>The paper's vector width: 6 bits (section 4.3).</summary>
+    public const int PaperBits = 6;
+    /// <summary>The paper's item length: 3 vectors (section 4.3).</summary>
+    public const int PaperItemLength = 3;
+    /// <summary>The paper's fewest training items: 2 (section 4.3).</summary>
+    public const int PaperMinItems = 2;
+    /// <summary>The paper's most training items: 6 (section 4.3).</summary>
+    public const int PaperMaxItems = 6;
+
+    /// <summary>The item counts <c>ntm generalize</c> evaluates: the paper's test range, 6 to 20 items (section 4.3).</summary>
+    private static readonly int[] GeneralizationItems = [6, 8, 10, 12, 15, 20];
+
+    /// <summary>The task's name, description and settings (defaults: the paper's).</summary>
+    public static TaskDefinition Definition { get; } = new(
+        "associative-recall",
+        "Given a list of items and then one of them, output the item that followed it (paper section 4.3).",
+        [
+            TaskSetting.Integer("bits", PaperBits, "width of each random vector"),
+            TaskSetting.Integer("item-length", PaperItemLength, "vectors per item"),
+            TaskSetting.Integer("min-items", PaperMinItems, "fewest items in a training sequence"),
+            TaskSetting.Integer("max-items", PaperMaxItems, "most items in a training sequence"),
+        ],
+        s => new AssociativeRecallTask(s.Integer("bits"), s.Integer("item-length"), s.Integer("min-items"), s.Integer("max-items")));
+
     /// <summary>Width of each random vector; the paper uses 6.</summary>
     public int Bits { get; }
     /// <summary>Number of vectors per item; the paper uses 3.</summary>
@@ -40,7 +64,7 @@ public sealed class AssociativeRecallTask : ISequenceTask
 
     /// <summary>Creates the task; the defaults are the paper's settings.</summary>
     /// <exception cref="InvalidConfigurationException">A setting is out of range.</exception>
-    public AssociativeRecallTask(int bits = 6, int itemLength = 3, int minItems = 2, int maxItems = 6)
+    public AssociativeRecallTask(int bits = PaperBits, int itemLength = PaperItemLength, int minItems = PaperMinItems, int maxItems = PaperMaxItems)
     {
         if (bits < 1) throw new InvalidConfigurationException($"associative-recall: bits must be at least 1, got {bits}.");
         if (itemLength < 1)
@@ -57,11 +81,27 @@ public sealed class AssociativeRecallTask : ISequenceTask
     }
 
     /// <inheritdoc />
-    public string Name => "associative-recall";
+    public override string Name => Definition.Name;
     /// <inheritdoc />
-    public int InputSize => Bits + 2;
+    public override int InputSize => Bits + 2;
     /// <inheritdoc />
-    public int OutputSize => Bits;
+    public override int OutputSize => Bits;
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, string> Describe() => new OrderedDictionary<string, string>
+    {
+        ["bits"] = TaskSetting.Format(Bits),
+        ["item-length"] = TaskSetting.Format(ItemLength),
+        ["min-items"] = TaskSetting.Format(MinItems),
+        ["max-items"] = TaskSetting.Format(MaxItems),
+    };
+
+    /// <summary>The number of items in the list: trained on [MinItems, MaxItems], tested at any count of at least 2.</summary>
+    public override TaskAxis Axis => new("items", "items in the list", 2, MinItems, MaxItems, Make,
+        items => new AssociativeRecallTask(Bits, ItemLength, items, items));
+
+    /// <summary>6, 8, 10, 12, 15 and 20 items, the paper's test range.</summary>
+    public override IReadOnlyList<AxisPoint> GeneralizationPoints => GeneralizationItems.Select(Axis.Point).ToList();
 
     /// <summary>Index of the item-delimiter input channel.</summary>
     public int ItemDelimiterChannel => Bits;
@@ -77,7 +117,7 @@ public sealed class AssociativeRecallTask : ISequenceTask
     }
 
     /// <inheritdoc />
-    public SequenceBatch Sample(Rng rng, int batchSize)
+    public override SequenceBatch Sample(Rng rng, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(rng);
         return Make(rng, batchSize, rng.NextInt(MinItems, MaxItems));

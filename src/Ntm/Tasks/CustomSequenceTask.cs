@@ -19,8 +19,15 @@ namespace Ntm.Tasks;
 /// zero targets and mask 0. <see cref="Sample"/> draws sequences uniformly with replacement.
 /// </para>
 /// </summary>
-public sealed class CustomSequenceTask : ISequenceTask
+public sealed class CustomSequenceTask : SequenceTask
 {
+    /// <summary>The task's name, description and its one setting, the file's path (required).</summary>
+    public static TaskDefinition Definition { get; } = new(
+        "custom",
+        "Your own sequences, read from the JSON-lines file given by setting path (docs/custom-task.md).",
+        [TaskSetting.Required("path", "the JSON-lines file of sequences")],
+        s => Load(s.Text("path")));
+
     private readonly Sequence[] _sequences;
 
     private sealed record Sequence(int Length, float[] Input, float[] Target, float[] Mask);
@@ -38,11 +45,14 @@ public sealed class CustomSequenceTask : ISequenceTask
     public string Path { get; }
 
     /// <inheritdoc />
-    public string Name => "custom";
+    public override string Name => Definition.Name;
     /// <inheritdoc />
-    public int InputSize { get; }
+    public override int InputSize { get; }
     /// <inheritdoc />
-    public int OutputSize { get; }
+    public override int OutputSize { get; }
+
+    /// <summary>The file's full path: <c>{"path": Path}</c>.</summary>
+    public override IReadOnlyDictionary<string, string> Describe() => new OrderedDictionary<string, string> { ["path"] = Path };
 
     /// <summary>Number of sequences in the file.</summary>
     public int Count => _sequences.Length;
@@ -94,7 +104,7 @@ public sealed class CustomSequenceTask : ISequenceTask
     }
 
     /// <inheritdoc />
-    public SequenceBatch Sample(Rng rng, int batchSize)
+    public override SequenceBatch Sample(Rng rng, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (batchSize < 1) throw new InvalidConfigurationException($"custom: the batch size must be at least 1, got {batchSize}.");

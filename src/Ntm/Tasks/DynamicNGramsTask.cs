@@ -25,8 +25,26 @@ namespace Ntm.Tasks;
 /// needs no padding.
 /// </para>
 /// </summary>
-public sealed class DynamicNGramsTask : IOptimalCostTask
+public sealed class DynamicNGramsTask : SequenceTask, IOptimalCostTask
 {
+    /// <summary>The paper's sequence length: 200 bits (section 4.4).</summary>
+    public const int PaperLength = 200;
+    /// <summary>The paper's context: 5 previous bits, for 6-grams (section 4.4).</summary>
+    public const int PaperContext = 5;
+    /// <summary>The paper's Beta parameter: 1/2 (section 4.4).</summary>
+    public const double PaperBeta = 0.5;
+
+    /// <summary>The task's name, description and settings (defaults: the paper's).</summary>
+    public static TaskDefinition Definition { get; } = new(
+        "dynamic-ngrams",
+        "Predict each next bit of a sequence drawn from a fresh random n-gram table (paper section 4.4).",
+        [
+            TaskSetting.Integer("length", PaperLength, "bits per sequence"),
+            TaskSetting.Integer("context", PaperContext, "previous bits the next bit depends on"),
+            TaskSetting.Number("beta", PaperBeta, "both parameters of the Beta distribution the table is drawn from"),
+        ],
+        s => new DynamicNGramsTask(s.Integer("length"), s.Integer("context"), s.Number("beta")));
+
     /// <summary>The largest supported context (the table then has 2^20 entries).</summary>
     public const int MaxContext = 20;
 
@@ -42,7 +60,7 @@ public sealed class DynamicNGramsTask : IOptimalCostTask
 
     /// <summary>Creates the task; the defaults are the paper's settings.</summary>
     /// <exception cref="InvalidConfigurationException">A setting is out of range.</exception>
-    public DynamicNGramsTask(int length = 200, int context = 5, double beta = 0.5)
+    public DynamicNGramsTask(int length = PaperLength, int context = PaperContext, double beta = PaperBeta)
     {
         CheckContext(context, beta);
         if (length < context + 1)
@@ -54,17 +72,36 @@ public sealed class DynamicNGramsTask : IOptimalCostTask
     }
 
     /// <inheritdoc />
-    public string Name => "dynamic-ngrams";
+    public override string Name => Definition.Name;
     /// <inheritdoc />
-    public int InputSize => 1;
+    public override int InputSize => 1;
     /// <inheritdoc />
-    public int OutputSize => 1;
+    public override int OutputSize => 1;
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, string> Describe() => new OrderedDictionary<string, string>
+    {
+        ["length"] = TaskSetting.Format(Length),
+        ["context"] = TaskSetting.Format(Context),
+        ["beta"] = TaskSetting.Format(Beta),
+    };
+
+    /// <summary>
+    /// The sequence length in bits, trained at <see cref="Length"/> only; at least <c>Context + 1</c>. The
+    /// generalisation points stay the default (the training distribution, scored against the optimal estimator).
+    /// </summary>
+    public override TaskAxis Axis => new(TaskAxis.LengthName, "bits per sequence", Context + 1, Length, Length,
+        (rng, batchSize, length) => WithLength(length).Sample(rng, batchSize), WithLength);
+
+    /// <summary>The same task with sequences of <paramref name="length"/> bits.</summary>
+    /// <exception cref="InvalidConfigurationException">The length does not exceed the context.</exception>
+    public DynamicNGramsTask WithLength(int length) => new(length, Context, Beta);
 
     /// <summary>Number of steps of a sequence: <c>Length - 1</c>.</summary>
     public int Steps => Length - 1;
 
     /// <inheritdoc />
-    public SequenceBatch Sample(Rng rng, int batchSize)
+    public override SequenceBatch Sample(Rng rng, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(rng);
         var batch = new SequenceBatch(Steps, batchSize, InputSize, OutputSize);

@@ -16,8 +16,26 @@ namespace Ntm.Tasks;
 /// the machine sees; equal priorities (vanishingly rare) keep their input order.
 /// </para>
 /// </summary>
-public sealed class PrioritySortTask : ISequenceTask
+public sealed class PrioritySortTask : SequenceTask
 {
+    /// <summary>The paper's vector width: 8 bits (section 4.5).</summary>
+    public const int PaperBits = 8;
+    /// <summary>The paper's input count: 20 vectors (section 4.5).</summary>
+    public const int PaperInputs = 20;
+    /// <summary>The paper's output count: the 16 highest-priority vectors (section 4.5).</summary>
+    public const int PaperOutputs = 16;
+
+    /// <summary>The task's name, description and settings (defaults: the paper's).</summary>
+    public static TaskDefinition Definition { get; } = new(
+        "priority-sort",
+        "Output the highest-priority vectors of a list, sorted by their priorities (paper section 4.5).",
+        [
+            TaskSetting.Integer("bits", PaperBits, "width of each random vector"),
+            TaskSetting.Integer("inputs", PaperInputs, "vectors in the list"),
+            TaskSetting.Integer("outputs", PaperOutputs, "highest-priority vectors to output"),
+        ],
+        s => new PrioritySortTask(s.Integer("bits"), s.Integer("inputs"), s.Integer("outputs")));
+
     /// <summary>Width of each random vector; the paper uses 8.</summary>
     public int Bits { get; }
     /// <summary>Number of input vectors; the paper uses 20.</summary>
@@ -27,7 +45,7 @@ public sealed class PrioritySortTask : ISequenceTask
 
     /// <summary>Creates the task; the defaults are the paper's settings.</summary>
     /// <exception cref="InvalidConfigurationException">A setting is out of range.</exception>
-    public PrioritySortTask(int bits = 8, int inputs = 20, int outputs = 16)
+    public PrioritySortTask(int bits = PaperBits, int inputs = PaperInputs, int outputs = PaperOutputs)
     {
         if (bits < 1) throw new InvalidConfigurationException($"priority-sort: bits must be at least 1, got {bits}.");
         CheckCounts(inputs, outputs);
@@ -37,11 +55,38 @@ public sealed class PrioritySortTask : ISequenceTask
     }
 
     /// <inheritdoc />
-    public string Name => "priority-sort";
+    public override string Name => Definition.Name;
     /// <inheritdoc />
-    public int InputSize => Bits + 2;
+    public override int InputSize => Bits + 2;
     /// <inheritdoc />
-    public int OutputSize => Bits;
+    public override int OutputSize => Bits;
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, string> Describe() => new OrderedDictionary<string, string>
+    {
+        ["bits"] = TaskSetting.Format(Bits),
+        ["inputs"] = TaskSetting.Format(Inputs),
+        ["outputs"] = TaskSetting.Format(Outputs),
+    };
+
+    /// <summary>
+    /// The number of input vectors, trained at <see cref="Inputs"/> only, with the output count held at
+    /// <see cref="Outputs"/> (points read <c>{"inputs": N, "outputs": Outputs}</c>); at least <see cref="Outputs"/>.
+    /// </summary>
+    public override TaskAxis Axis => new("inputs", "vectors in the list", Outputs, Inputs, Inputs,
+        (rng, batchSize, inputs) => Make(rng, batchSize, inputs, Outputs),
+        inputs => new PrioritySortTask(Bits, inputs, Outputs),
+        new OrderedDictionary<string, int> { ["outputs"] = Outputs });
+
+    /// <summary>The training count, 10 more inputs, and twice the inputs.</summary>
+    public override IReadOnlyList<AxisPoint> GeneralizationPoints
+    {
+        get
+        {
+            TaskAxis axis = Axis;
+            return [axis.Point(Inputs), axis.Point(Inputs + 10), axis.Point(2 * Inputs)];
+        }
+    }
 
     /// <summary>Index of the priority input channel.</summary>
     public int PriorityChannel => Bits;
@@ -49,7 +94,7 @@ public sealed class PrioritySortTask : ISequenceTask
     public int DelimiterChannel => Bits + 1;
 
     /// <inheritdoc />
-    public SequenceBatch Sample(Rng rng, int batchSize) => Make(rng, batchSize, Inputs, Outputs);
+    public override SequenceBatch Sample(Rng rng, int batchSize) => Make(rng, batchSize, Inputs, Outputs);
 
     /// <summary>
     /// A batch with <paramref name="inputs"/> input vectors of which the <paramref name="outputs"/>

@@ -29,8 +29,32 @@ namespace Ntm.Tasks;
 /// MinRepeats equals MaxRepeats the variance is 0 and the value is <c>R - mean</c>.
 /// </para>
 /// </summary>
-public sealed class RepeatCopyTask : ISequenceTask
+public sealed class RepeatCopyTask : SequenceTask
 {
+    /// <summary>The paper's vector width: 8 bits (section 4.2).</summary>
+    public const int PaperBits = 8;
+    /// <summary>The paper's shortest training sequence: 1 vector (section 4.2).</summary>
+    public const int PaperMinLength = 1;
+    /// <summary>The paper's longest training sequence: 10 vectors (section 4.2).</summary>
+    public const int PaperMaxLength = 10;
+    /// <summary>The paper's smallest training repeat count: 1 (section 4.2).</summary>
+    public const int PaperMinRepeats = 1;
+    /// <summary>The paper's largest training repeat count: 10 (section 4.2).</summary>
+    public const int PaperMaxRepeats = 10;
+
+    /// <summary>The task's name, description and settings (defaults: the paper's).</summary>
+    public static TaskDefinition Definition { get; } = new(
+        "repeat-copy",
+        "Output a sequence of random binary vectors as many times as asked, then an end marker (paper section 4.2).",
+        [
+            TaskSetting.Integer("bits", PaperBits, "width of each random vector"),
+            TaskSetting.Integer("min-length", PaperMinLength, "shortest training sequence, in vectors"),
+            TaskSetting.Integer("max-length", PaperMaxLength, "longest training sequence, in vectors"),
+            TaskSetting.Integer("min-repeats", PaperMinRepeats, "smallest training repeat count"),
+            TaskSetting.Integer("max-repeats", PaperMaxRepeats, "largest training repeat count"),
+        ],
+        s => new RepeatCopyTask(s.Integer("bits"), s.Integer("min-length"), s.Integer("max-length"), s.Integer("min-repeats"), s.Integer("max-repeats")));
+
     /// <summary>Width of each random vector; the paper uses 8.</summary>
     public int Bits { get; }
     /// <summary>Shortest training sequence; the paper uses 1.</summary>
@@ -60,7 +84,8 @@ public sealed class RepeatCopyTask : ISequenceTask
 
     /// <summary>Creates the task; the defaults are the paper's settings.</summary>
     /// <exception cref="InvalidConfigurationException">A setting is out of range.</exception>
-    public RepeatCopyTask(int bits = 8, int minLength = 1, int maxLength = 10, int minRepeats = 1, int maxRepeats = 10)
+    public RepeatCopyTask(int bits = PaperBits, int minLength = PaperMinLength, int maxLength = PaperMaxLength,
+        int minRepeats = PaperMinRepeats, int maxRepeats = PaperMaxRepeats)
     {
         if (bits < 1) throw new InvalidConfigurationException($"repeat-copy: bits must be at least 1, got {bits}.");
         if (minLength < 1) throw new InvalidConfigurationException($"repeat-copy: the minimum length must be at least 1, got {minLength}.");
@@ -77,11 +102,47 @@ public sealed class RepeatCopyTask : ISequenceTask
     }
 
     /// <inheritdoc />
-    public string Name => "repeat-copy";
+    public override string Name => Definition.Name;
     /// <inheritdoc />
-    public int InputSize => Bits + 2;
+    public override int InputSize => Bits + 2;
     /// <inheritdoc />
-    public int OutputSize => Bits + 1;
+    public override int OutputSize => Bits + 1;
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, string> Describe() => new OrderedDictionary<string, string>
+    {
+        ["bits"] = TaskSetting.Format(Bits),
+        ["min-length"] = TaskSetting.Format(MinLength),
+        ["max-length"] = TaskSetting.Format(MaxLength),
+        ["min-repeats"] = TaskSetting.Format(MinRepeats),
+        ["max-repeats"] = TaskSetting.Format(MaxRepeats),
+    };
+
+    /// <summary>
+    /// The sequence length, trained on [MinLength, MaxLength], with the repeat count held at
+    /// <see cref="MaxRepeats"/> (points read <c>{"length": L, "repeats": MaxRepeats}</c>);
+    /// <see cref="TaskAxis.At"/> keeps the training distribution of repeat counts.
+    /// </summary>
+    public override TaskAxis Axis => new(TaskAxis.LengthName, "vectors per sequence", 1, MinLength, MaxLength,
+        (rng, batchSize, length) => Make(rng, batchSize, length, MaxRepeats),
+        length => new RepeatCopyTask(Bits, length, length, MinRepeats, MaxRepeats),
+        new OrderedDictionary<string, int> { ["repeats"] = MaxRepeats });
+
+    /// <summary>The hardest training setting, then the length doubled, then the repeat count doubled.</summary>
+    public override IReadOnlyList<AxisPoint> GeneralizationPoints
+    {
+        get
+        {
+            TaskAxis axis = Axis;
+            int length = MaxLength, repeats = 2 * MaxRepeats;
+            return
+            [
+                axis.Point(MaxLength),
+                axis.Point(2 * MaxLength),
+                new(new OrderedDictionary<string, int> { ["length"] = length, ["repeats"] = repeats }, (rng, n) => Make(rng, n, length, repeats)),
+            ];
+        }
+    }
 
     /// <summary>Index of the delimiter (start-of-repeat) input channel.</summary>
     public int DelimiterChannel => Bits;
@@ -110,7 +171,7 @@ public sealed class RepeatCopyTask : ISequenceTask
     }
 
     /// <inheritdoc />
-    public SequenceBatch Sample(Rng rng, int batchSize)
+    public override SequenceBatch Sample(Rng rng, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(rng);
         int length = rng.NextInt(MinLength, MaxLength);

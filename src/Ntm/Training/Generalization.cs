@@ -24,34 +24,14 @@ public static class Generalization
     /// <summary>Largest number of sequences run at once (bounds the memory a long sequence needs).</summary>
     public const int ChunkSize = 25;
 
-    /// <summary>The axis points evaluated for a task, each with a function that makes a batch there.</summary>
+    /// <summary>
+    /// The axis points evaluated for a task, each with a function that makes a batch there: the task's own
+    /// <see cref="SequenceTask.GeneralizationPoints"/>, or for any other <see cref="ISequenceTask"/> its training distribution.
+    /// </summary>
     public static IReadOnlyList<(IReadOnlyDictionary<string, int> Axis, Func<Rng, int, SequenceBatch> Make)> Points(ISequenceTask task)
-    {
-        var list = new List<(IReadOnlyDictionary<string, int>, Func<Rng, int, SequenceBatch>)>();
-        switch (task)
-        {
-            case CopyTask c:
-                foreach (int l in new[] { 10, 20, 30, 50, 120 })
-                    list.Add((new Dictionary<string, int> { ["length"] = l }, (r, n) => c.Make(r, n, l)));
-                break;
-            case RepeatCopyTask rc:
-                foreach ((int l, int k) in new[] { (rc.MaxLength, rc.MaxRepeats), (2 * rc.MaxLength, rc.MaxRepeats), (rc.MaxLength, 2 * rc.MaxRepeats) })
-                    list.Add((new Dictionary<string, int> { ["length"] = l, ["repeats"] = k }, (r, n) => rc.Make(r, n, l, k)));
-                break;
-            case AssociativeRecallTask ar:
-                foreach (int items in new[] { 6, 8, 10, 12, 15, 20 })
-                    list.Add((new Dictionary<string, int> { ["items"] = items }, (r, n) => ar.Make(r, n, items)));
-                break;
-            case PrioritySortTask ps:
-                foreach (int inputs in new[] { ps.Inputs, ps.Inputs + 10, 2 * ps.Inputs })
-                    list.Add((new Dictionary<string, int> { ["inputs"] = inputs, ["outputs"] = ps.Outputs }, (r, n) => ps.Make(r, n, inputs, ps.Outputs)));
-                break;
-            default:
-                list.Add((new Dictionary<string, int>(), (r, n) => task.Sample(r, n)));
-                break;
-        }
-        return list;
-    }
+        => task is SequenceTask t
+            ? t.GeneralizationPoints.Select(p => (p.Axis, p.Make)).ToList()
+            : [(new Dictionary<string, int>(), task.Sample)];
 
     /// <summary>
     /// Evaluates <paramref name="count"/> fresh sequences at every axis point (each point from a new stream of

@@ -5,8 +5,8 @@ using System.Text.Json.Serialization;
 
 namespace Ntm.Training;
 
-/// <summary>Which update rule the trainer applies.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<OptimizerKind>))]
+/// <summary>Which update rule the trainer applies; spelled as <see cref="Io.EnumSpelling"/> says in files and on the command line.</summary>
+[JsonConverter(typeof(Io.EnumSpellingConverter))]
 public enum OptimizerKind
 {
     /// <summary>RMSProp in the form of Graves 2013 (eq. 38-41) with momentum: the paper's optimiser.</summary>

@@ -197,13 +197,9 @@ public sealed class RunFolder
     /// <summary>The task with every sequence of length <paramref name="length"/> (copy-like tasks only).</summary>
     /// <exception cref="InvalidConfigurationException">The task has no sequence length to set.</exception>
     public ISequenceTask TaskWithLength(int length)
-    {
-        var keys = TaskCatalog.SettingNames(Settings.Task);
-        if (!keys.Contains("min-length") || !keys.Contains("max-length"))
-            throw new InvalidConfigurationException($"Task '{Settings.Task}' has no sequence length to set; use 'ntm generalize' for its own axis.");
-        var s = new Dictionary<string, string>(Settings.TaskSettings) { ["min-length"] = length.ToString(), ["max-length"] = length.ToString() };
-        return TaskCatalog.Create(Settings.Task, s);
-    }
+        => (Task as SequenceTask)?.Axis is { Name: TaskAxis.LengthName } axis
+            ? axis.At(length)
+            : throw new InvalidConfigurationException($"Task '{Settings.Task}' has no sequence length to set; use 'ntm generalize' for its own axis.");
 
     // ------------------------------------------------------------------ checkpoint
 

@@ -15,7 +15,7 @@ public sealed class BenchCommandTests
         Assert.Equal(3, rows.Length);
         Assert.Equal([1, 8, 8], rows.Select(r => r.GetProperty("batch_size").GetInt32()));   // 8 whatever the trainer's default
         Assert.Equal([1, 2, 2], rows.Select(r => r.GetProperty("shards").GetInt32()));
-        Assert.All(rows, r => Assert.Equal("rms-prop", r.GetProperty("optimizer").GetString()));
+        Assert.All(rows, r => Assert.Equal("rmsprop", r.GetProperty("optimizer").GetString()));
         Assert.Equal([1, 1, Environment.ProcessorCount], rows.Select(r => r.GetProperty("threads").GetInt32()));
         foreach (JsonElement r in rows)
         {

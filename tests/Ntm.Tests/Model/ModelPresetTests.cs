@@ -1,5 +1,7 @@
+using Ntm.Io;
 using Ntm.Model;
 using Ntm.Tasks;
+using Ntm.Training;
 using Xunit;
 
 namespace Ntm.Tests.Model;
@@ -36,7 +38,7 @@ public sealed class ModelPresetTests
     public static TheoryData<string, string> Presets()
     {
         var data = new TheoryData<string, string>();
-        foreach (var p in ModelPresets.All) data.Add(p.Task, ModelPresets.NameOf(p.Model));
+        foreach (var p in ModelPresets.All) data.Add(p.Task, EnumSpelling.Format(p.Model));
         return data;
     }
 
@@ -44,7 +46,7 @@ public sealed class ModelPresetTests
     [MemberData(nameof(Presets))]
     public void Every_preset_has_the_parameter_count_of_its_architecture_and_close_to_the_papers(string task, string model)
     {
-        ModelPreset preset = ModelPresets.Find(task, ModelPresets.Parse(model));
+        ModelPreset preset = ModelPresets.Find(task, EnumSpelling.Parse<ModelKind>(model));
         ISequenceTask t = TaskCatalog.Create(task);
         NtmConfig config = preset.Config with { InputSize = t.InputSize, OutputSize = t.OutputSize };
         int ours = new ParameterLayout(config).TrainableCount;
@@ -61,7 +63,7 @@ public sealed class ModelPresetTests
     public void Known_counts(string task, string model, int expected)
     {
         ISequenceTask t = TaskCatalog.Create(task);
-        NtmConfig config = ModelPresets.For(task, ModelPresets.Parse(model)) with { InputSize = t.InputSize, OutputSize = t.OutputSize };
+        NtmConfig config = ModelPresets.For(task, EnumSpelling.Parse<ModelKind>(model)) with { InputSize = t.InputSize, OutputSize = t.OutputSize };
         Assert.Equal(expected, new ParameterLayout(config).TrainableCount);
     }
 
@@ -79,5 +81,18 @@ public sealed class ModelPresetTests
         Assert.All(ModelPresets.All.Where(p => p.Model == ModelKind.Lstm), p => Assert.Equal((0, 3), (p.Config.Heads, p.Config.ControllerLayers)));
         // A task the paper did not run gets the copy task's model and rate.
         Assert.Equal(ModelPresets.Find("copy", ModelKind.NtmLstm), ModelPresets.Find("custom", ModelKind.NtmLstm));
+    }
+
+    [Theory]
+    [InlineData("copy", ModelKind.NtmLstm, OptimizerKind.RmsProp, 1e-4f)]
+    [InlineData("copy", ModelKind.Lstm, OptimizerKind.RmsProp, 3e-5f)]
+    [InlineData("dynamic-ngrams", ModelKind.NtmLstm, OptimizerKind.RmsProp, 3e-5f)]
+    [InlineData("priority-sort", ModelKind.NtmFeedForward, OptimizerKind.RmsProp, 3e-5f)]
+    [InlineData("custom", ModelKind.Lstm, OptimizerKind.RmsProp, 3e-5f)]      // the copy task's rate
+    [InlineData("dynamic-ngrams", ModelKind.NtmLstm, OptimizerKind.Adam, 5e-4f)]
+    public void The_default_learning_rate_is_the_papers_for_rmsprop_and_a_fixed_one_for_adam(string task, ModelKind model, OptimizerKind optimizer, float expected)
+    {
+        Assert.Equal(expected, ModelPresets.DefaultLearningRate(task, model, optimizer));
+        Assert.Equal(5e-4f, ModelPresets.AdamLearningRate);
     }
 }

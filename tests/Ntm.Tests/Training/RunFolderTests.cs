@@ -102,7 +102,7 @@ public sealed class RunFolderTests : IDisposable
     }
 
     [Fact]
-    public void TaskWithLength_fixes_the_length_of_copy_like_tasks_only()
+    public void TaskWithLength_fixes_the_length_of_tasks_whose_axis_is_a_length_only()
     {
         RunFolder folder = RunFolder.Open(TrainedRun());
         ISequenceTask task = folder.TaskWithLength(3);
@@ -111,7 +111,11 @@ public sealed class RunFolderTests : IDisposable
 
         string ngrams = _dir.File("ngrams");
         TrainingSession.Start(ngrams, TrainingTests.Tiny(40) with { Task = "dynamic-ngrams", TaskSettings = new() { ["length"] = "10" } });
-        var e = Assert.Throws<InvalidConfigurationException>(() => RunFolder.Open(ngrams).TaskWithLength(3));
+        Assert.Equal(11, RunFolder.Open(ngrams).TaskWithLength(12).Sample(new Numerics.Rng(1), 1).Steps);   // its axis is the sequence length: 12 bits, 11 predictions
+
+        string recall = _dir.File("recall");
+        TrainingSession.Start(recall, TrainingTests.Tiny(40) with { Task = "associative-recall", TaskSettings = new() });
+        var e = Assert.Throws<InvalidConfigurationException>(() => RunFolder.Open(recall).TaskWithLength(3));
         Assert.Contains("no sequence length", e.Message);
     }
 
