@@ -17,7 +17,7 @@ public class NtmException : Exception
 public sealed class InvalidConfigurationException(string message) : NtmException(message);
 
 /// <summary>Data (a batch, a sequence file) has the wrong shape or holds NaN or infinity.</summary>
-public sealed class InvalidDataException(string message) : NtmException(message);
+public sealed class InvalidSequenceDataException(string message) : NtmException(message);
 
 /// <summary>A file (checkpoint, configuration, metrics) is missing, truncated or malformed.</summary>
 public class InvalidFileException : NtmException

@@ -97,7 +97,7 @@ public static class EnumSpelling
 /// (writing the canonical one). The enums carry it as their <see cref="JsonConverterAttribute"/>, and
 /// <see cref="Json"/>'s options list it first.
 /// </summary>
-public sealed class EnumSpellingConverter : JsonConverterFactory
+internal sealed class EnumSpellingConverter : JsonConverterFactory
 {
     /// <inheritdoc />
     public override bool CanConvert(Type typeToConvert) => EnumSpelling.Has(typeToConvert);

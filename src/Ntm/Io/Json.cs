@@ -7,7 +7,7 @@ namespace Ntm.Io;
 /// The JSON settings every file of a run uses: snake_case names, indented, enums as strings (the option
 /// enums in their <see cref="EnumSpelling"/>, any other in kebab case).
 /// </summary>
-public static class Json
+internal static class Json
 {
     /// <summary>Options for configuration files (indented).</summary>
     public static JsonSerializerOptions Indented { get; } = Make(indented: true);
