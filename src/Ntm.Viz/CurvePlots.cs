@@ -77,24 +77,24 @@ public static class CurvePlots
     /// <param name="series">The series, each with at least one row.</param>
     /// <param name="axisName">What the x axis is, e.g. "sequence length".</param>
     /// <param name="pngPath">The picture to write (replaced atomically).</param>
-    /// <exception cref="InvalidSequenceDataException">There is no series, a series has no rows, or a value is negative, NaN or infinite.</exception>
+    /// <exception cref="MalformedDataException">There is no series, a series has no rows, or a value is negative, NaN or infinite.</exception>
     public static void GeneralizationCurve(IReadOnlyList<GeneralizationSeries> series, string axisName, string pngPath)
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentException.ThrowIfNullOrWhiteSpace(axisName);
         ArgumentException.ThrowIfNullOrWhiteSpace(pngPath);
-        if (series.Count == 0) throw new InvalidSequenceDataException("A generalisation curve needs at least one series.");
+        if (series.Count == 0) throw new MalformedDataException("A generalisation curve needs at least one series.");
         var cost = new List<Line>();
         var errors = new List<Line>();
         foreach (GeneralizationSeries s in series)
         {
             ArgumentNullException.ThrowIfNull(s);
-            if (s.Rows is null || s.Rows.Count == 0) throw new InvalidSequenceDataException($"Series \"{s.Name}\" has no rows.");
+            if (s.Rows is null || s.Rows.Count == 0) throw new MalformedDataException($"Series \"{s.Name}\" has no rows.");
             foreach (var row in s.Rows)
             {
                 if (!double.IsFinite(row.AxisValue) || !double.IsFinite(row.CostBits) || !double.IsFinite(row.BitErrors)
                     || row.CostBits < 0 || row.BitErrors < 0)
-                    throw new InvalidSequenceDataException(
+                    throw new MalformedDataException(
                         $"Series \"{s.Name}\" has an invalid row ({row.AxisValue}, {row.CostBits}, {row.BitErrors}): " +
                         "values must be finite, cost and bit errors not negative.");
             }

@@ -23,7 +23,7 @@ public static class HtmlReport
     /// <param name="htmlPath">The report file to write; its folder is created if missing.</param>
     /// <param name="content">What to put in the report.</param>
     /// <exception cref="InvalidFileException">A picture is missing or is not a PNG file.</exception>
-    /// <exception cref="InvalidSequenceDataException">The configuration JSON is malformed, or a table row has the wrong number of cells.</exception>
+    /// <exception cref="MalformedDataException">The configuration JSON is malformed, or a table row has the wrong number of cells.</exception>
     public static void Write(string htmlPath, ReportContent content)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(htmlPath);
@@ -93,9 +93,9 @@ public static class HtmlReport
         html.Append("</tr></thead>\n<tbody>\n");
         for (int r = 0; r < rows.Count; r++)
         {
-            IReadOnlyList<string> row = rows[r] ?? throw new InvalidSequenceDataException($"Table \"{title}\" row {r + 1} is missing.");
+            IReadOnlyList<string> row = rows[r] ?? throw new MalformedDataException($"Table \"{title}\" row {r + 1} is missing.");
             if (row.Count != columns.Count)
-                throw new InvalidSequenceDataException(
+                throw new MalformedDataException(
                     $"Table \"{title}\" row {r + 1} has {row.Count} cells but the table has {columns.Count} columns.");
             html.Append("<tr>");
             foreach (string cell in row) html.Append("<td>").Append(Escape(cell)).Append("</td>");
@@ -115,7 +115,7 @@ public static class HtmlReport
         }
         catch (JsonException e)
         {
-            throw new InvalidSequenceDataException($"The configuration JSON is not valid: {e.Message}");
+            throw new MalformedDataException($"The configuration JSON is not valid: {e.Message}");
         }
     }
 

@@ -25,7 +25,7 @@ public static class TracePlots
     /// <param name="folder">The folder to write into.</param>
     /// <param name="options">Zoom and size choices; <c>null</c> for the defaults.</param>
     /// <returns>The full paths of the files written, in the order listed above.</returns>
-    /// <exception cref="InvalidSequenceDataException">The trace's arrays disagree in shape.</exception>
+    /// <exception cref="MalformedDataException">The trace's arrays disagree in shape.</exception>
     /// <exception cref="InvalidConfigurationException">An option is out of range.</exception>
     public static IReadOnlyList<string> Write(MachineTrace trace, string folder, TracePlotOptions? options = null)
     {
@@ -167,19 +167,19 @@ public static class TracePlots
 internal readonly record struct TraceShape(int Steps, int MemoryRows, int MemoryWidth, int ReadHeads, int WriteHeads)
 {
     /// <summary>Reads the sizes off <paramref name="trace"/> and checks every array against them.</summary>
-    /// <exception cref="InvalidSequenceDataException">Two arrays disagree.</exception>
+    /// <exception cref="MalformedDataException">Two arrays disagree.</exception>
     public static TraceShape Of(MachineTrace trace)
     {
         int steps = trace.Inputs.GetLength(0);
         int rows = trace.FinalMemory.GetLength(0), width = trace.FinalMemory.GetLength(1);
-        if (steps == 0) throw new InvalidSequenceDataException("The trace has no steps.");
-        if (rows == 0 || width == 0) throw new InvalidSequenceDataException($"The trace's memory is empty ({rows} x {width}).");
-        if (trace.Inputs.GetLength(1) == 0) throw new InvalidSequenceDataException("The trace's inputs have no channels.");
-        if (trace.Outputs.GetLength(1) == 0) throw new InvalidSequenceDataException("The trace's outputs have no channels.");
+        if (steps == 0) throw new MalformedDataException("The trace has no steps.");
+        if (rows == 0 || width == 0) throw new MalformedDataException($"The trace's memory is empty ({rows} x {width}).");
+        if (trace.Inputs.GetLength(1) == 0) throw new MalformedDataException("The trace's inputs have no channels.");
+        if (trace.Outputs.GetLength(1) == 0) throw new MalformedDataException("The trace's outputs have no channels.");
         Expect("Targets", trace.Targets, steps, trace.Outputs.GetLength(1));
         Expect("Outputs", trace.Outputs, steps, trace.Targets.GetLength(1));
         if (trace.Mask.Length != steps)
-            throw new InvalidSequenceDataException($"Mask has {trace.Mask.Length} steps but Inputs has {steps}.");
+            throw new MalformedDataException($"Mask has {trace.Mask.Length} steps but Inputs has {steps}.");
         int reads = trace.ReadWeightings.Length, writes = trace.WriteWeightings.Length;
         ExpectHeads("ReadVectors", trace.ReadVectors.Length, "ReadWeightings", reads);
         ExpectHeads("EraseVectors", trace.EraseVectors.Length, "WriteWeightings", writes);
@@ -200,15 +200,15 @@ internal readonly record struct TraceShape(int Steps, int MemoryRows, int Memory
 
     private static void Expect(string name, float[,]? array, int steps, int columns)
     {
-        if (array is null) throw new InvalidSequenceDataException($"{name} is missing.");
+        if (array is null) throw new MalformedDataException($"{name} is missing.");
         if (array.GetLength(0) != steps || array.GetLength(1) != columns)
-            throw new InvalidSequenceDataException(
+            throw new MalformedDataException(
                 $"{name} is {array.GetLength(0)} x {array.GetLength(1)} but should be {steps} x {columns} (steps x columns).");
     }
 
     private static void ExpectHeads(string name, int count, string other, int expected)
     {
         if (count != expected)
-            throw new InvalidSequenceDataException($"{name} has {count} heads but {other} has {expected}.");
+            throw new MalformedDataException($"{name} has {count} heads but {other} has {expected}.");
     }
 }

@@ -17,7 +17,7 @@ public class NtmException : Exception
 public sealed class InvalidConfigurationException(string message) : NtmException(message);
 
 /// <summary>Data (a batch, a sequence file) has the wrong shape or holds NaN or infinity.</summary>
-public sealed class InvalidSequenceDataException(string message) : NtmException(message);
+public sealed class MalformedDataException(string message) : NtmException(message);
 
 /// <summary>A file (checkpoint, configuration, metrics) is missing, truncated or malformed.</summary>
 public class InvalidFileException : NtmException
@@ -31,3 +31,6 @@ public class InvalidFileException : NtmException
     /// <summary>Creates the error with its cause; the message is prefixed with the file's path.</summary>
     public InvalidFileException(string path, string problem, Exception inner) : base($"{path}: {problem}", inner) => Path = path;
 }
+
+/// <summary>Training produced a NaN or infinite gradient.</summary>
+public sealed class TrainingDivergedException(string message) : NtmException(message);

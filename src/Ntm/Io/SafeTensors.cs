@@ -22,15 +22,15 @@ namespace Ntm.Io;
 internal sealed record NamedTensor(string Name, int[] Shape, float[] Data)
 {
     /// <summary>The tensor's name, unique within a file.</summary>
-    /// <exception cref="InvalidSequenceDataException">The name is empty or is the reserved <c>__metadata__</c>.</exception>
+    /// <exception cref="MalformedDataException">The name is empty or is the reserved <c>__metadata__</c>.</exception>
     public string Name { get; } = CheckName(Name);
 
     /// <summary>The dimensions, outermost first; empty for a scalar.</summary>
-    /// <exception cref="InvalidSequenceDataException">A dimension is negative.</exception>
+    /// <exception cref="MalformedDataException">A dimension is negative.</exception>
     public int[] Shape { get; } = CheckShape(Name, Shape);
 
     /// <summary>The values, row-major.</summary>
-    /// <exception cref="InvalidSequenceDataException">The length is not the product of the shape.</exception>
+    /// <exception cref="MalformedDataException">The length is not the product of the shape.</exception>
     public float[] Data { get; } = CheckData(Name, Shape, Data);
 
     /// <summary>True when the names, shapes and the bits of every value are equal.</summary>
@@ -57,9 +57,9 @@ internal sealed record NamedTensor(string Name, int[] Shape, float[] Data)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (name.Length == 0)
-            throw new InvalidSequenceDataException("A tensor name cannot be empty.");
+            throw new MalformedDataException("A tensor name cannot be empty.");
         if (name == SafeTensorsFile.MetadataKey)
-            throw new InvalidSequenceDataException($"A tensor cannot be named '{SafeTensorsFile.MetadataKey}'; that key holds the file's metadata.");
+            throw new MalformedDataException($"A tensor cannot be named '{SafeTensorsFile.MetadataKey}'; that key holds the file's metadata.");
         return name;
     }
 
@@ -69,7 +69,7 @@ internal sealed record NamedTensor(string Name, int[] Shape, float[] Data)
         foreach (int d in shape)
         {
             if (d < 0)
-                throw new InvalidSequenceDataException($"Tensor {SafeTensorsText.Quote(name)} has shape {SafeTensorsText.Shape(shape)} with a negative dimension.");
+                throw new MalformedDataException($"Tensor {SafeTensorsText.Quote(name)} has shape {SafeTensorsText.Shape(shape)} with a negative dimension.");
         }
         return shape;
     }
@@ -85,7 +85,7 @@ internal sealed record NamedTensor(string Name, int[] Shape, float[] Data)
                 break;
         }
         if (count != data.Length)
-            throw new InvalidSequenceDataException(
+            throw new MalformedDataException(
                 $"Tensor {SafeTensorsText.Quote(name)} has shape {SafeTensorsText.Shape(shape)} ({(count > int.MaxValue ? "more than 2^31" : count.ToString())} values) but {data.Length} values were given.");
         return data;
     }
@@ -184,7 +184,7 @@ internal static class SafeTensorsFile
     /// <param name="path">The file to write; its directory is created if missing.</param>
     /// <param name="tensors">The tensors, with unique names and finite values.</param>
     /// <param name="metadata">Optional string metadata, stored under <c>__metadata__</c>.</param>
-    /// <exception cref="InvalidSequenceDataException">Names repeat, a value is NaN or infinite, or a string is not valid UTF-16.</exception>
+    /// <exception cref="MalformedDataException">Names repeat, a value is NaN or infinite, or a string is not valid UTF-16.</exception>
     /// <exception cref="IOException">The file system refused the write.</exception>
     public static void Write(string path, IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -216,13 +216,13 @@ internal static class SafeTensorsFile
     /// <summary>The bytes of a safetensors file holding <paramref name="tensors"/> and <paramref name="metadata"/>.</summary>
     /// <param name="tensors">The tensors, with unique names and finite values; data is laid out in this order.</param>
     /// <param name="metadata">Optional string metadata, stored under <c>__metadata__</c>.</param>
-    /// <exception cref="InvalidSequenceDataException">Names repeat, a value is NaN or infinite, a string is not valid UTF-16, or the result would not fit in one array.</exception>
+    /// <exception cref="MalformedDataException">Names repeat, a value is NaN or infinite, a string is not valid UTF-16, or the result would not fit in one array.</exception>
     public static byte[] Serialize(IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         byte[] header = BuildHeader(tensors, metadata, out long dataBytes);
         long total = 8 + header.LongLength + dataBytes;
         if (total > Array.MaxLength)
-            throw new InvalidSequenceDataException($"The tensors need {total} bytes, more than one array holds; write them to a file with {nameof(SafeTensorsFile)}.{nameof(Write)}.");
+            throw new MalformedDataException($"The tensors need {total} bytes, more than one array holds; write them to a file with {nameof(SafeTensorsFile)}.{nameof(Write)}.");
         var bytes = new byte[total];
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
         header.CopyTo(bytes, 8);
@@ -435,18 +435,18 @@ internal static class SafeTensorsFile
         {
             ArgumentNullException.ThrowIfNull(t, nameof(tensors));
             if (!names.Add(t.Name))
-                throw new InvalidSequenceDataException($"Two tensors are named {SafeTensorsText.Quote(t.Name)}; names in a safetensors file must be unique.");
+                throw new MalformedDataException($"Two tensors are named {SafeTensorsText.Quote(t.Name)}; names in a safetensors file must be unique.");
             CheckUtf16(t.Name, "tensor name");
             int bad = IndexOfNonFinite(t.Data);
             if (bad >= 0)
-                throw new InvalidSequenceDataException($"Tensor {SafeTensorsText.Quote(t.Name)} holds {t.Data[bad]} at index {bad}; only finite values can be saved.");
+                throw new MalformedDataException($"Tensor {SafeTensorsText.Quote(t.Name)} holds {t.Data[bad]} at index {bad}; only finite values can be saved.");
         }
         if (metadata is not null)
         {
             foreach (var (key, value) in metadata)
             {
                 if (value is null)
-                    throw new InvalidSequenceDataException($"Metadata {SafeTensorsText.Quote(key)} has a null value; metadata values are strings.");
+                    throw new MalformedDataException($"Metadata {SafeTensorsText.Quote(key)} has a null value; metadata values are strings.");
                 CheckUtf16(key, "metadata key");
                 CheckUtf16(value, "metadata value");
             }
@@ -511,7 +511,7 @@ internal static class SafeTensorsFile
                 i++;
                 continue;
             }
-            throw new InvalidSequenceDataException($"The {what} {SafeTensorsText.Quote(s)} is not valid UTF-16 (it has an unpaired surrogate).");
+            throw new MalformedDataException($"The {what} {SafeTensorsText.Quote(s)} is not valid UTF-16 (it has an unpaired surrogate).");
         }
     }
 

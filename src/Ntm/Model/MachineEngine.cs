@@ -13,7 +13,7 @@ namespace Ntm.Model;
 /// calls is a file of its own with its forward above its backward: the controller
 /// (<see cref="ControllerStack{T}"/>: <c>Controllers/Lstm.cs</c>, <c>Controllers/FeedForward.cs</c>), the heads
 /// (<see cref="HeadsStep{T}"/>: activations, addressing eq. 5-9, reading eq. 2, writing eq. 3-4), the
-/// output layer (<see cref="Linear"/>) and the loss (<see cref="BitLoss"/>). Stateless: parameters,
+/// output layer (<see cref="Linear"/>) and the loss (<see cref="BitLoss"/>). It holds only the configuration: parameters,
 /// gradients and the per-step records (<see cref="ShardWorkspace{T}"/>) are passed in. Generic over
 /// the float type so that the same code is checked in double precision against finite differences
 /// and run in single precision for training.

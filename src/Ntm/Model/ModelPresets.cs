@@ -28,8 +28,8 @@ public sealed record ModelPreset(string Task, ModelKind Model, NtmConfig Config,
 public static class ModelPresets
 {
     /// <summary>
-    /// Adam's default learning rate, 5e-4: this project's default before the paper's RMSProp at one
-    /// sequence per update replaced Adam at batch 8 (docs/performance.md).
+    /// Adam's default learning rate, 5e-4: the rate at which Adam with minibatches of 8 learns the copy
+    /// task (docs/performance.md); the paper's own update rule is RMSProp (<see cref="DefaultLearningRate"/>).
     /// </summary>
     public const float AdamLearningRate = 5e-4f;
 

@@ -82,7 +82,7 @@ public sealed class NeuralTuringMachine
     internal void CheckBatch(SequenceBatch batch)
     {
         if (batch.InputSize != Config.InputSize || batch.OutputSize != Config.OutputSize)
-            throw new InvalidSequenceDataException(
+            throw new MalformedDataException(
                 $"The batch has input width {batch.InputSize} and output width {batch.OutputSize}, but the machine expects {Config.InputSize} and {Config.OutputSize}.");
     }
 
@@ -130,7 +130,7 @@ public sealed class NeuralTuringMachine
     {
         CheckBatch(batch);
         if (index < 0 || index >= batch.BatchSize)
-            throw new InvalidSequenceDataException($"Sequence {index} does not exist in a batch of {batch.BatchSize}.");
+            throw new MalformedDataException($"Sequence {index} does not exist in a batch of {batch.BatchSize}.");
         var ws = Workspace(0);
         Load(batch, ws, index, 1);
         int steps = batch.Steps, n = Config.MemoryRows, m = Config.MemoryWidth, heads = Config.Heads;

@@ -147,7 +147,7 @@ public sealed class DynamicNGramsTask : SequenceTask, IOptimalCostTask
     /// <param name="context">Number of previous bits a bit depends on.</param>
     /// <param name="prior">The parameter of the symmetric Beta prior the table was drawn from.</param>
     /// <returns>The summed cost in bits over <c>bits.Length - 1</c> predictions (0 if there are none).</returns>
-    /// <exception cref="InvalidSequenceDataException">A value is not 0 or 1.</exception>
+    /// <exception cref="MalformedDataException">A value is not 0 or 1.</exception>
     /// <exception cref="InvalidConfigurationException">The context or prior is out of range.</exception>
     public static double OptimalCostBits(ReadOnlySpan<float> bits, int context = 5, double prior = 0.5)
     {
@@ -178,14 +178,14 @@ public sealed class DynamicNGramsTask : SequenceTask, IOptimalCostTask
     /// <see cref="OptimalCostBits(ReadOnlySpan{float}, int, double)"/> of each whole sequence.
     /// </summary>
     /// <returns>One cost per sequence, in bits.</returns>
-    /// <exception cref="InvalidSequenceDataException">The batch is not one bit in and one bit out, or a value is not 0 or 1.</exception>
+    /// <exception cref="MalformedDataException">The batch is not one bit in and one bit out, or a value is not 0 or 1.</exception>
     /// <exception cref="InvalidConfigurationException">The context or prior is out of range.</exception>
     public static double[] OptimalCostBits(SequenceBatch batch, int context = 5, double prior = 0.5)
     {
         ArgumentNullException.ThrowIfNull(batch);
         CheckContext(context, prior);
         if (batch.InputSize != 1 || batch.OutputSize != 1)
-            throw new InvalidSequenceDataException(
+            throw new MalformedDataException(
                 $"The n-gram estimator needs batches one bit wide in and out, got input width {batch.InputSize} and output width {batch.OutputSize}.");
         var costs = new double[batch.BatchSize];
         var ones = new int[1 << context];
@@ -210,7 +210,7 @@ public sealed class DynamicNGramsTask : SequenceTask, IOptimalCostTask
     }
 
     /// <summary>The Bayes-optimal cost in bits of every sequence of a batch, with this task's context and prior.</summary>
-    /// <exception cref="InvalidSequenceDataException">The batch does not have this task's layout.</exception>
+    /// <exception cref="MalformedDataException">The batch does not have this task's layout.</exception>
     public double[] OptimalCost(SequenceBatch batch) => OptimalCostBits(batch, Context, Beta);
 
     // The cost of seeing `one` after context `ctx`, then the count update.
@@ -227,7 +227,7 @@ public sealed class DynamicNGramsTask : SequenceTask, IOptimalCostTask
     {
         0f => false,
         1f => true,
-        _ => throw new InvalidSequenceDataException($"Bit {index} is {value}; the n-gram estimator needs every bit to be 0 or 1."),
+        _ => throw new MalformedDataException($"Bit {index} is {value}; the n-gram estimator needs every bit to be 0 or 1."),
     };
 
     private static void CheckContext(int context, double beta)

@@ -10,6 +10,6 @@ namespace Ntm.Tasks;
 public interface IOptimalCostTask : ISequenceTask
 {
     /// <summary>The optimal predictor's cost in bits of every sequence of <paramref name="batch"/> (scored like the model: masked steps only).</summary>
-    /// <exception cref="InvalidSequenceDataException">The batch does not have this task's layout.</exception>
+    /// <exception cref="MalformedDataException">The batch does not have this task's layout.</exception>
     double[] OptimalCost(SequenceBatch batch);
 }

@@ -28,7 +28,7 @@ public sealed class SequenceBatch
     public SequenceBatch(int steps, int batchSize, int inputSize, int outputSize)
     {
         if (steps <= 0 || batchSize <= 0 || inputSize <= 0 || outputSize <= 0)
-            throw new InvalidSequenceDataException(
+            throw new MalformedDataException(
                 $"A batch needs positive sizes, got steps={steps}, batch={batchSize}, input={inputSize}, output={outputSize}.");
         Steps = steps;
         BatchSize = batchSize;
@@ -58,17 +58,17 @@ public sealed class SequenceBatch
     }
 
     /// <summary>Checks that no value is NaN or infinite and that targets and mask lie in [0, 1].</summary>
-    /// <exception cref="InvalidSequenceDataException">A value is out of range; the message says which.</exception>
+    /// <exception cref="MalformedDataException">A value is out of range; the message says which.</exception>
     public void Validate()
     {
         for (int i = 0; i < Inputs.Length; i++)
             if (!float.IsFinite(Inputs[i]))
-                throw new InvalidSequenceDataException($"Input value {Inputs[i]} at step {i / (BatchSize * InputSize)} is not finite.");
+                throw new MalformedDataException($"Input value {Inputs[i]} at step {i / (BatchSize * InputSize)} is not finite.");
         for (int i = 0; i < Targets.Length; i++)
             if (!(Targets[i] >= 0 && Targets[i] <= 1))
-                throw new InvalidSequenceDataException($"Target value {Targets[i]} at step {i / (BatchSize * OutputSize)} is not in [0, 1].");
+                throw new MalformedDataException($"Target value {Targets[i]} at step {i / (BatchSize * OutputSize)} is not in [0, 1].");
         for (int i = 0; i < Mask.Length; i++)
             if (!(Mask[i] >= 0 && Mask[i] <= 1))
-                throw new InvalidSequenceDataException($"Mask value {Mask[i]} at step {i / BatchSize} is not in [0, 1].");
+                throw new MalformedDataException($"Mask value {Mask[i]} at step {i / BatchSize} is not in [0, 1].");
     }
 }

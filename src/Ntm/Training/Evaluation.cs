@@ -93,7 +93,7 @@ public static class Evaluation
     /// <param name="rng">The random stream the batches are drawn from.</param>
     /// <param name="floor">A task with a known floor whose optimal cost to report beside the machine's, or null.</param>
     /// <exception cref="InvalidConfigurationException"><paramref name="count"/> or <paramref name="batchSize"/> is below 1.</exception>
-    /// <exception cref="InvalidSequenceDataException"><paramref name="make"/> made a batch of another size, or one that does not fit the machine.</exception>
+    /// <exception cref="MalformedDataException"><paramref name="make"/> made a batch of another size, or one that does not fit the machine.</exception>
     public static EvaluationResult Run(NeuralTuringMachine model, Func<Rng, int, SequenceBatch> make, int count, int batchSize, Rng rng,
         IOptimalCostTask? floor = null)
     {
@@ -111,7 +111,7 @@ public static class Evaluation
             int n = Math.Min(batchSize, count - done);
             SequenceBatch batch = make(rng, n);
             if (batch.BatchSize != n)
-                throw new InvalidSequenceDataException($"Asked for a batch of {n} sequences to evaluate, got {batch.BatchSize}.");
+                throw new MalformedDataException($"Asked for a batch of {n} sequences to evaluate, got {batch.BatchSize}.");
             BatchScores s = model.Evaluate(batch);
             s.CostBits.CopyTo(cost, done);
             s.BitErrors.CopyTo(errors, done);

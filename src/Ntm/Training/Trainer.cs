@@ -188,6 +188,3 @@ public sealed class Trainer
         return new StepResult(BitLoss.ToBits(costSum / bsz), errSum / bsz, norm);
     }
 }
-
-/// <summary>Training produced a NaN or infinite gradient.</summary>
-public sealed class TrainingDivergedException(string message) : NtmException(message);

@@ -100,7 +100,7 @@ public sealed class AtomicFileTests : IDisposable
     {
         string path = _dir.File("model.bin");
 
-        Assert.Throws<InvalidSequenceDataException>(() => AtomicFile.Write(path, _ => throw new InvalidSequenceDataException("bad")));
+        Assert.Throws<MalformedDataException>(() => AtomicFile.Write(path, _ => throw new MalformedDataException("bad")));
 
         Assert.False(File.Exists(path));
         Assert.Empty(_dir.Files());

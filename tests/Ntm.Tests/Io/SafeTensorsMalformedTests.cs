@@ -168,11 +168,11 @@ public sealed class SafeTensorsMalformedTests : IDisposable
     public void Writing_rejects_what_could_not_be_read_back()
     {
         var w = new NamedTensor("w", [1], [1f]);
-        Assert.Contains("named 'w'", Assert.Throws<InvalidSequenceDataException>(() => SafeTensorsFile.Serialize([w, w])).Message);
-        Assert.Contains("holds NaN at index 1", Assert.Throws<InvalidSequenceDataException>(() => SafeTensorsFile.Serialize([new NamedTensor("n", [2], [0f, float.NaN])])).Message);
-        Assert.Contains("Infinity", Assert.Throws<InvalidSequenceDataException>(() => SafeTensorsFile.Serialize([new NamedTensor("n", [1], [float.PositiveInfinity])])).Message);
-        Assert.Contains("UTF-16", Assert.Throws<InvalidSequenceDataException>(() => SafeTensorsFile.Serialize([new NamedTensor("bad\ud800", [1], [1f])])).Message);
-        Assert.Contains("null value", Assert.Throws<InvalidSequenceDataException>(() => SafeTensorsFile.Serialize([w], new Dictionary<string, string> { ["k"] = null! })).Message);
+        Assert.Contains("named 'w'", Assert.Throws<MalformedDataException>(() => SafeTensorsFile.Serialize([w, w])).Message);
+        Assert.Contains("holds NaN at index 1", Assert.Throws<MalformedDataException>(() => SafeTensorsFile.Serialize([new NamedTensor("n", [2], [0f, float.NaN])])).Message);
+        Assert.Contains("Infinity", Assert.Throws<MalformedDataException>(() => SafeTensorsFile.Serialize([new NamedTensor("n", [1], [float.PositiveInfinity])])).Message);
+        Assert.Contains("UTF-16", Assert.Throws<MalformedDataException>(() => SafeTensorsFile.Serialize([new NamedTensor("bad\ud800", [1], [1f])])).Message);
+        Assert.Contains("null value", Assert.Throws<MalformedDataException>(() => SafeTensorsFile.Serialize([w], new Dictionary<string, string> { ["k"] = null! })).Message);
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class SafeTensorsMalformedTests : IDisposable
         SafeTensorsFile.Write(path, [good]);
         byte[] before = File.ReadAllBytes(path);
 
-        Assert.Throws<InvalidSequenceDataException>(() => SafeTensorsFile.Write(path, [new NamedTensor("w", [1], [float.NaN])]));
+        Assert.Throws<MalformedDataException>(() => SafeTensorsFile.Write(path, [new NamedTensor("w", [1], [float.NaN])]));
 
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal(["model.safetensors"], _dir.Files());
@@ -193,11 +193,11 @@ public sealed class SafeTensorsMalformedTests : IDisposable
     public void NamedTensor_checks_its_shape_against_its_data()
     {
         Assert.Contains("has shape [2, 3] (6 values) but 5 values were given",
-            Assert.Throws<InvalidSequenceDataException>(() => new NamedTensor("w", [2, 3], new float[5])).Message);
-        Assert.Contains("negative", Assert.Throws<InvalidSequenceDataException>(() => new NamedTensor("w", [-1], [])).Message);
-        Assert.Throws<InvalidSequenceDataException>(() => new NamedTensor("", [1], [1f]));
-        Assert.Throws<InvalidSequenceDataException>(() => new NamedTensor("__metadata__", [1], [1f]));
-        Assert.Throws<InvalidSequenceDataException>(() => new NamedTensor("big", [65536, 65536], []));
+            Assert.Throws<MalformedDataException>(() => new NamedTensor("w", [2, 3], new float[5])).Message);
+        Assert.Contains("negative", Assert.Throws<MalformedDataException>(() => new NamedTensor("w", [-1], [])).Message);
+        Assert.Throws<MalformedDataException>(() => new NamedTensor("", [1], [1f]));
+        Assert.Throws<MalformedDataException>(() => new NamedTensor("__metadata__", [1], [1f]));
+        Assert.Throws<MalformedDataException>(() => new NamedTensor("big", [65536, 65536], []));
         Assert.Throws<ArgumentNullException>(() => new NamedTensor("w", null!, []));
         Assert.Equal("w [2, 3]", new NamedTensor("w", [2, 3], new float[6]).ToString());
     }

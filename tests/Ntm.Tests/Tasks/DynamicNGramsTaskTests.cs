@@ -69,7 +69,7 @@ public class DynamicNGramsTaskTests
         Assert.Equal(0, DynamicNGramsTask.OptimalCostBits(new float[1]));   // nothing is predicted
         Assert.Equal(4, DynamicNGramsTask.OptimalCostBits(new float[5]));   // b1..b4: fair coins
         Assert.Equal(5, DynamicNGramsTask.OptimalCostBits(new float[6]), 12);
-        Assert.Throws<InvalidSequenceDataException>(() => DynamicNGramsTask.OptimalCostBits([0, 1, 0.5f, 1, 0, 1]));
+        Assert.Throws<MalformedDataException>(() => DynamicNGramsTask.OptimalCostBits([0, 1, 0.5f, 1, 0, 1]));
         Assert.Throws<InvalidConfigurationException>(() => DynamicNGramsTask.OptimalCostBits(bits, context: 0));
     }
 
@@ -104,10 +104,10 @@ public class DynamicNGramsTaskTests
     [Fact]
     public void Batch_optimal_cost_rejects_batches_of_another_layout()
     {
-        Assert.Throws<InvalidSequenceDataException>(() => DynamicNGramsTask.OptimalCostBits(new SequenceBatch(10, 1, 2, 1)));
+        Assert.Throws<MalformedDataException>(() => DynamicNGramsTask.OptimalCostBits(new SequenceBatch(10, 1, 2, 1)));
         var batch = new SequenceBatch(10, 1, 1, 1);
         batch.Input(3, 0)[0] = 0.5f;
-        Assert.Throws<InvalidSequenceDataException>(() => DynamicNGramsTask.OptimalCostBits(batch));
+        Assert.Throws<MalformedDataException>(() => DynamicNGramsTask.OptimalCostBits(batch));
     }
 
     [Fact]

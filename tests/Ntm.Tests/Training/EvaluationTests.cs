@@ -89,7 +89,7 @@ public sealed class EvaluationTests
         var task = new CopyTask(bits: 4, maxLength: 5);
         Assert.Throws<InvalidConfigurationException>(() => Evaluation.Run(Machine(), task.Sample, 0, 4, new Rng(1)));
         Assert.Throws<InvalidConfigurationException>(() => Evaluation.Run(Machine(), task.Sample, 4, 0, new Rng(1)));
-        var e = Assert.Throws<InvalidSequenceDataException>(() => Evaluation.Run(Machine(), (rng, n) => task.Sample(rng, n + 1), 4, 2, new Rng(1)));
+        var e = Assert.Throws<MalformedDataException>(() => Evaluation.Run(Machine(), (rng, n) => task.Sample(rng, n + 1), 4, 2, new Rng(1)));
         Assert.Contains("got 3", e.Message);
     }
 }

@@ -68,7 +68,7 @@ public sealed class TrainingTests : IDisposable
         var model = NeuralTuringMachine.Create(new NtmConfig { InputSize = 5, OutputSize = 4, ControllerSize = 4, MemoryRows = 4, MemoryWidth = 3 }, 1);
         var trainer = new Trainer(model, new CopyTask(bits: 4), new TrainerOptions());
         var wrong = new SequenceBatch(3, 2, 9, 8);
-        Assert.Throws<Ntm.InvalidSequenceDataException>(() => trainer.Step(wrong));
+        Assert.Throws<Ntm.MalformedDataException>(() => trainer.Step(wrong));
     }
 
     [Fact]

@@ -97,10 +97,10 @@ public sealed class CurvePlotsTests
     {
         using var folder = new TempFolder();
         string png = folder.File("g.png");
-        Assert.Throws<InvalidSequenceDataException>(() => CurvePlots.GeneralizationCurve([], "length", png));
-        Assert.Throws<InvalidSequenceDataException>(() =>
+        Assert.Throws<MalformedDataException>(() => CurvePlots.GeneralizationCurve([], "length", png));
+        Assert.Throws<MalformedDataException>(() =>
             CurvePlots.GeneralizationCurve([new GeneralizationSeries("NTM", [])], "length", png));
-        Assert.Throws<InvalidSequenceDataException>(() =>
+        Assert.Throws<MalformedDataException>(() =>
             CurvePlots.GeneralizationCurve([new GeneralizationSeries("NTM", [(10.0, double.NaN, 0.0)])], "length", png));
         Assert.False(File.Exists(png));
     }

@@ -73,9 +73,9 @@ public sealed class HtmlReportTests
             HtmlReport.Write(html, new ReportContent { Title = "t", Images = [new ReportImage("c", folder.File("missing.png"))] }));
         Assert.Throws<InvalidFileException>(() =>
             HtmlReport.Write(html, new ReportContent { Title = "t", Images = [new ReportImage("c", notPng)] }));
-        Assert.Throws<InvalidSequenceDataException>(() =>
+        Assert.Throws<MalformedDataException>(() =>
             HtmlReport.Write(html, new ReportContent { Title = "t", ConfigurationJson = "{\"a\": " }));
-        Assert.Throws<InvalidSequenceDataException>(() =>
+        Assert.Throws<MalformedDataException>(() =>
             HtmlReport.Write(html, new ReportContent { Title = "t", Tables = [new ReportTable("t", ["a", "b"], [["1"]])] }));
         Assert.False(File.Exists(html));
         Assert.Single(Directory.GetFiles(folder.Path));                 // only x.png

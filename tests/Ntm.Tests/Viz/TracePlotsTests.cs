@@ -92,7 +92,7 @@ public sealed class TracePlotsTests
         MachineTrace bad = With(copy, writeWeightings: [new float[copy.Inputs.GetLength(0), 31]]);
         using var folder = new TempFolder();
 
-        var error = Assert.Throws<InvalidSequenceDataException>(() => TracePlots.Write(bad, folder.Path));
+        var error = Assert.Throws<MalformedDataException>(() => TracePlots.Write(bad, folder.Path));
         Assert.Contains("WriteWeightings[0]", error.Message);
         Assert.Empty(Directory.GetFiles(folder.Path));
     }
