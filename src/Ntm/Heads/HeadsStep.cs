@@ -34,14 +34,15 @@ internal sealed class HeadsStep<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int hd = 0; hd < _heads; hd++)
             HeadActivation.Forward<T>(raw.Slice(_slices.Offsets[hd]), act.Slice(_slices.Offsets[hd]), _slices.Layouts[hd]);
 
-        ReadOnlySpan<T> memPrev = ws.Mem.AsSpan(sb * nm, nm), normPrev = ws.MemNorm.AsSpan(sb * _n, _n);
-        Span<T> mem = ws.Mem.AsSpan((sb + batch) * nm, nm), norm = ws.MemNorm.AsSpan((sb + batch) * _n, _n);
+        int prev = ws.MemorySlot(t) * batch + b, next = ws.MemorySlot(t + 1) * batch + b, sw = ws.Slot(t) * batch + b;
+        ReadOnlySpan<T> memPrev = ws.Mem.AsSpan(prev * nm, nm), normPrev = ws.MemNorm.AsSpan(prev * _n, _n);
+        Span<T> mem = ws.Mem.AsSpan(next * nm, nm), norm = ws.MemNorm.AsSpan(next * _n, _n);
         for (int hd = 0; hd < _writes; hd++) Address(ws, t, b, batch, hd, memPrev, normPrev);
         if (_writes > 0)
         {
             PackWriteVectors(ws, sb, b);
             Span<T> e = ws.PackE.AsSpan(b * _writes * _m, _writes * _m), a = ws.PackA.AsSpan(b * _writes * _m, _writes * _m);
-            MemoryWrite.Forward<T>(memPrev, mem, ws.W.AsSpan(sb * _heads * _n, _writes * _n), e, a, _writes, _n, _m);
+            MemoryWrite.Forward<T>(memPrev, mem, ws.W.AsSpan(sw * _heads * _n, _writes * _n), e, a, _writes, _n, _m);
             ContentAddressing.RowNorms<T>(mem, _m, norm);
         }
         else
@@ -53,14 +54,19 @@ internal sealed class HeadsStep<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             int hd = _writes + r;
             Address(ws, t, b, batch, hd, mem, norm);
-            MemoryRead.Forward<T>(ws.W.AsSpan((sb * _heads + hd) * _n, _n), mem, ws.OutIn.AsSpan(sb * ws.OutInWidth + _h + r * _m, _m));
+            MemoryRead.Forward<T>(ws.W.AsSpan((sw * _heads + hd) * _n, _n), mem, ws.OutIn.AsSpan(sb * ws.OutInWidth + _h + r * _m, _m));
         }
+        if (ws.RecordFocus)
+            for (int hd = 0; hd < _heads; hd++)
+                HeadFocus.Measure<T>(ws.W.AsSpan((sw * _heads + hd) * _n, _n), out ws.FocusRow[sb * _heads + hd],
+                    out ws.FocusWeight[sb * _heads + hd], out ws.FocusEntropy[sb * _heads + hd]);
     }
 
     // Reverses Forward for sequence b at step t. Reads dL/dr_t from ws.DOutIn, dL/dM_t from ws.DMemCur (left
     // holding dL/dM_{t-1}) and dL/dw_t from ws.DWPrev (left holding dL/dw_{t-1}); writes dL/d(raw outputs) into ws.DHeadAct.
     public void Backward(ShardWorkspace<T> ws, int t, int b, int batch)
     {
+        if (ws.Streaming) throw new InvalidOperationException("A streaming workspace keeps two time slots only; it cannot run backward.");
         int nm = _n * _m, sb = t * batch + b;
         Span<T> dAct = ws.DHeadAct.AsSpan(b * _p, _p);
         Span<T> dMem = ws.DMemCur.AsSpan(b * nm, nm);       // dL/dM_t
@@ -111,7 +117,7 @@ internal sealed class HeadsStep<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private void Address(ShardWorkspace<T> ws, int t, int b, int batch, int hd, ReadOnlySpan<T> memory, ReadOnlySpan<T> norms)
     {
-        int sb = t * batch + b, at = (sb * _heads + hd) * _n;
+        int sb = t * batch + b, at = ((ws.Slot(t) * batch + b) * _heads + hd) * _n;
         ws.KeyNorm[sb * _heads + hd] = HeadAddressing.Forward<T>(ws.HeadAct.AsSpan(sb * _p + _slices.Offsets[hd], _slices.Layouts[hd].Size),
             _slices.Layouts[hd], PreviousWeighting(ws, t, b, batch, hd), memory, norms,
             ws.Sim.AsSpan(at, _n), ws.Wc.AsSpan(at, _n), ws.Wg.AsSpan(at, _n), ws.Wt.AsSpan(at, _n), ws.W.AsSpan(at, _n));
@@ -129,7 +135,7 @@ internal sealed class HeadsStep<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     private ReadOnlySpan<T> PreviousWeighting(ShardWorkspace<T> ws, int t, int b, int batch, int hd)
-        => t == 0 ? ws.InitW.AsSpan(hd * _n, _n) : ws.W.AsSpan((((t - 1) * batch + b) * _heads + hd) * _n, _n);
+        => t == 0 ? ws.InitW.AsSpan(hd * _n, _n) : ws.W.AsSpan(((ws.Slot(t - 1) * batch + b) * _heads + hd) * _n, _n);
 
     // Copies the write heads' erase and add vectors of step-row sb into sequence b's packed (W, M) rows that MemoryWrite reads.
     private void PackWriteVectors(ShardWorkspace<T> ws, int sb, int b)

@@ -104,6 +104,7 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
     /// </summary>
     public void Backward(ReadOnlySpan<T> prm, Span<T> grad, ShardWorkspace<T> ws, int steps, int batch, T lossScale, T carryClip = default)
     {
+        if (ws.Streaming) throw new InvalidOperationException("A streaming workspace keeps two time slots only; it cannot run backward.");
         T clip = carryClip > T.Zero ? carryClip * T.Abs(lossScale) : T.Zero;
         int nm = _n * _m, rm = _reads * _m, outInW = ws.OutInWidth, o = _c.OutputSize, h = _h;
         if (_heads > 0)

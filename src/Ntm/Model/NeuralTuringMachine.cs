@@ -23,6 +23,7 @@ public sealed class NeuralTuringMachine
 {
     private readonly MachineEngine<float> _engine;
     private ShardWorkspace<float>[] _workspaces = [];
+    private ShardWorkspace<float>? _streaming;
 
     /// <summary>The machine's shape.</summary>
     public NtmConfig Config { get; }
@@ -79,6 +80,9 @@ public sealed class NeuralTuringMachine
         return _workspaces[index];
     }
 
+    // The workspace of forward passes that need no backward pass: two time slots of memory-sized records.
+    internal ShardWorkspace<float> StreamingWorkspace => _streaming ??= new ShardWorkspace<float>(Config, Layout, streaming: true);
+
     internal void CheckBatch(SequenceBatch batch)
     {
         if (batch.InputSize != Config.InputSize || batch.OutputSize != Config.OutputSize)
@@ -103,7 +107,8 @@ public sealed class NeuralTuringMachine
     public BatchScores Evaluate(SequenceBatch batch)
     {
         CheckBatch(batch);
-        var ws = Workspace(0);
+        var ws = StreamingWorkspace;
+        ws.RecordFocus = false;
         Load(batch, ws, 0, batch.BatchSize);
         _engine.Forward(Parameters, ws, batch.Steps, batch.BatchSize);
         var cost = new double[batch.BatchSize];
@@ -117,7 +122,8 @@ public sealed class NeuralTuringMachine
     public float[] Predict(SequenceBatch batch)
     {
         CheckBatch(batch);
-        var ws = Workspace(0);
+        var ws = StreamingWorkspace;
+        ws.RecordFocus = false;
         Load(batch, ws, 0, batch.BatchSize);
         _engine.Forward(Parameters, ws, batch.Steps, batch.BatchSize);
         var y = new float[batch.Steps * batch.BatchSize * batch.OutputSize];

@@ -7,6 +7,14 @@ namespace Ntm.Model;
 /// step for the backward pass, and the backward pass's running gradients. It grows only when a
 /// longer or wider batch arrives, so steady-state training allocates nothing per step.
 /// Layouts are (steps, batch, ...) unless stated otherwise.
+/// <para>
+/// A streaming workspace (<see cref="Streaming"/>) serves forward passes that need no backward pass
+/// (evaluation, prediction, long test sequences): the memory-sized records (memory, row norms and
+/// the weightings of every head) keep only two time slots, the current step's and the previous
+/// one's, so a sequence of any length needs memory in proportion to N M, not to its length times N M.
+/// The numbers are the same as a full workspace's. It can also record each head's focus per step
+/// (<see cref="FocusRow"/>, <see cref="FocusWeight"/>, <see cref="FocusEntropy"/>).
+/// </para>
 /// </summary>
 internal sealed class ShardWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -63,11 +71,29 @@ internal sealed class ShardWorkspace<T> where T : unmanaged, IFloatingPointIeee7
     public T[] ScratchD = [];     // (2N): sharpening's backward needs two rows
     public T[] ScratchE = [];
 
-    public ShardWorkspace(NtmConfig config, ParameterLayout layout)
+    // Each head's focus per step, when RecordFocus is set (streaming workspaces only).
+    public int[] FocusRow = [];     // (steps, batch, heads) the row of the largest weight
+    public T[] FocusWeight = [];    // (steps, batch, heads) the largest weight
+    public T[] FocusEntropy = [];   // (steps, batch, heads) -sum_i w(i) ln w(i), in nats
+
+    /// <summary>Whether the memory-sized records keep two time slots only (no backward pass possible).</summary>
+    public readonly bool Streaming;
+
+    /// <summary>Whether a streaming forward pass records each head's focus per step.</summary>
+    public bool RecordFocus;
+
+    public ShardWorkspace(NtmConfig config, ParameterLayout layout, bool streaming = false)
     {
         Config = config;
         Layout = layout;
+        Streaming = streaming;
     }
+
+    /// <summary>The slot of step t's memory-sized records (weightings, similarities): t, or t mod 2 when streaming.</summary>
+    public int Slot(int t) => Streaming ? t & 1 : t;
+
+    /// <summary>The slot of memory M_{t-1} (M_{-1}, the initial memory, is slot 0): t, or t mod 2 when streaming.</summary>
+    public int MemorySlot(int t) => Streaming ? t & 1 : t;
 
     public int UWidth(int layer) => Controllers.ControllerShape.InputWidth(Config, layer);
     public int GateWidth => Controllers.ControllerShape.GateWidth(Config);
@@ -109,16 +135,20 @@ internal sealed class ShardWorkspace<T> where T : unmanaged, IFloatingPointIeee7
             DHNext[l] = New((long)batch * h);
             DCNext[l] = New((long)batch * h);
             DHIn[l] = New((long)batch * h);
-            DGates[l] = New(sb * GateWidth);
+            DGates[l] = Streaming ? [] : New(sb * GateWidth);
         }
         HeadRaw = New(sb * p);
         HeadAct = New(sb * p);
-        long hw = sb * heads * n;
+        long slots = Streaming ? 2 : steps, memorySlots = Streaming ? 2 : steps + 1L;
+        long hw = slots * batch * heads * n;
         Sim = New(hw); Wc = New(hw); Wg = New(hw); Wt = New(hw); W = New(hw);
         KeyNorm = New(sb * heads);
         bool memory = heads > 0;
-        Mem = memory ? New((steps + 1L) * batch * n * m) : [];
-        MemNorm = memory ? New((steps + 1L) * batch * n) : [];
+        Mem = memory ? New(memorySlots * batch * n * m) : [];
+        MemNorm = memory ? New(memorySlots * batch * n) : [];
+        FocusRow = Streaming ? new int[sb * heads] : [];
+        FocusWeight = Streaming ? New(sb * heads) : [];
+        FocusEntropy = Streaming ? New(sb * heads) : [];
         OutIn = New(sb * OutInWidth);
         Logits = New(sb * c.OutputSize);
         InitW = New((long)heads * n);
@@ -129,10 +159,10 @@ internal sealed class ShardWorkspace<T> where T : unmanaged, IFloatingPointIeee7
         DMemPrev = memory ? New((long)batch * n * m) : [];
         DWPrev = New((long)batch * heads * n);
         DRead = New((long)batch * c.ReadHeads * m);
-        DLogits = New(sb * c.OutputSize);
+        DLogits = Streaming ? [] : New(sb * c.OutputSize);
         DOutIn = New((long)batch * OutInWidth);
         DHeadAct = New((long)batch * p);
-        DHeadRaw = New(sb * p);
+        DHeadRaw = Streaming ? [] : New(sb * p);
         DU = New((long)batch * maxU);
         DPackW = New((long)c.WriteHeads * n);
         DPackE = New((long)c.WriteHeads * m);
