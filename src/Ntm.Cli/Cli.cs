@@ -113,6 +113,17 @@ internal static class Cli
     /// <summary>The <c>--best</c> option of the commands that load a run's machine.</summary>
     public static Option<bool> BestOption() => Opt("--best", "Use best.safetensors (the weights of the report with the lowest evaluation cost, or for dynamic n-grams the smallest gap to the optimal estimator) instead of model.safetensors (the last).", false);
 
+    /// <summary>The <c>--memory-rows</c> option of the commands that run a trained machine.</summary>
+    public static Option<int?> MemoryRowsOption() => OptNull<int>("--memory-rows",
+        "Run the trained weights with a memory of this many rows (default: the trained size); new rows start with initial weight 0, a constant initial memory extends.").AtLeast(1);
+
+    /// <summary>The run's machine (last or best weights), with its memory resized when <paramref name="rows"/> is given.</summary>
+    public static Model.NeuralTuringMachine LoadMachine(Training.RunFolder run, bool best, int? rows)
+    {
+        Model.NeuralTuringMachine model = run.LoadModel(best);
+        return rows is { } n ? model.WithMemoryRows(n) : model;
+    }
+
     public static string F(double x, int digits = 3) => x.ToString("F" + digits, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A number that a metrics file may leave out (no evaluation at that report): "n/a" when it is missing.</summary>

@@ -7,6 +7,7 @@ var root = new RootCommand("ntm: train, evaluate and inspect Neural Turing Machi
     TrainCommand.Build(),
     EvalCommand.Build(),
     GeneralizeCommand.Build(),
+    LimitsCommand.Build(),
     ShowCommand.Build(),
     ReportCommand.Build(),
     ParamsCommand.Build(),

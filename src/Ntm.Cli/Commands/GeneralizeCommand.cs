@@ -12,15 +12,16 @@ internal static class GeneralizeCommand
     {
         var dir = new Argument<string>("dir") { Description = "The run's folder." };
         var best = Cli.BestOption();
+        var memoryRows = Cli.MemoryRowsOption();
         var count = Cli.Opt("--count", "Fresh sequences per point.", 100).AtLeast(1);
         var seed = Cli.Opt("--seed", "Seed of the evaluation sequences.", 12345UL);
         var json = Cli.Opt("--json", "Print a JSON array instead of a table.", false);
         var cmd = new Command("generalize", "Evaluate a trained run beyond its training range (copy: lengths 10-120; repeat copy: length or repeats doubled; recall: 6-20 items; sort: more inputs).")
-        { dir, best, count, seed, json };
+        { dir, best, memoryRows, count, seed, json };
         cmd.SetAction(p => Cli.Run(() =>
         {
             RunFolder run = RunFolder.Open(p.GetValue(dir)!);
-            NeuralTuringMachine model = run.LoadModel(p.GetValue(best));
+            NeuralTuringMachine model = Cli.LoadMachine(run, p.GetValue(best), p.GetValue(memoryRows));
             IReadOnlyList<GeneralizationRow> rows = Generalization.Run(model, run.Task, p.GetValue(count), p.GetValue(seed));
             if (p.GetValue(json))
             {

@@ -14,16 +14,17 @@ internal static class ShowCommand
     {
         var dir = new Argument<string>("dir") { Description = "The run's folder." };
         var best = Cli.BestOption();
+        var rows = Cli.MemoryRowsOption();
         var length = Cli.OptNull<int>("--length", "Sequence length (copy-like tasks); default: a training-distribution sequence.").AtLeast(1);
         var seed = Cli.Opt("--seed", "Seed of the sequence.", 7UL);
         var outDir = Cli.OptStr("--out", "Folder for the PNG files (default: DIR/show).");
         var full = Cli.Opt("--all-rows", "Draw every memory row instead of zooming on the rows the heads used.", false);
         var cmd = new Command("show", "Draw PNG heatmaps of one sequence: inputs, targets, outputs, every head's weightings, erase/add vectors, reads and the final memory.")
-        { dir, best, length, seed, outDir, full };
+        { dir, best, rows, length, seed, outDir, full };
         cmd.SetAction(p => Cli.Run(() =>
         {
             RunFolder run = RunFolder.Open(p.GetValue(dir)!);
-            NeuralTuringMachine model = run.LoadModel(p.GetValue(best));
+            NeuralTuringMachine model = Cli.LoadMachine(run, p.GetValue(best), p.GetValue(rows));
             ISequenceTask task = p.GetValue(length) is { } l ? run.TaskWithLength(l) : run.Task;
             string folder = p.GetValue(outDir) ?? Path.Combine(run.Directory, "show");
             IReadOnlyList<string> files = Draw(model, task, p.GetValue(seed), folder, zoom: !p.GetValue(full));

@@ -65,6 +65,16 @@ public sealed class NeuralTuringMachine
         return new NeuralTuringMachine(config, parameters.ToArray());
     }
 
+    /// <summary>
+    /// The same trained machine with a memory of <paramref name="rows"/> rows (test-time memory size):
+    /// a trained row keeps its initial-weighting logit, a new row starts with initial weight 0, a
+    /// constant initial memory extends. With the trained number of rows, this machine itself.
+    /// </summary>
+    /// <exception cref="InvalidConfigurationException">Fewer than 1 row; a model without memory; a learned or
+    /// random initial memory (it cannot be carried to another size); or fewer rows than the trained
+    /// initial weightings reach (they would lose 1% or more of their weight).</exception>
+    public NeuralTuringMachine WithMemoryRows(int rows) => MemoryResize.Resize(this, rows);
+
     /// <summary>Number of trainable parameters.</summary>
     public int TrainableParameterCount => Layout.TrainableCount;
 
