@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Ntm.Io;
 
 namespace Ntm.Cli;
@@ -11,12 +12,38 @@ internal static class Cli
     /// <summary>Exit code of a failure the user can fix (bad file, bad data, bad setting).</summary>
     public const int Failure = 1;
 
-    public static int Invoke(RootCommand root, string[] args)
+    /// <summary>The command's name, as installed (the .NET tool's command) and as help and errors spell it.</summary>
+    public const string CommandName = "ntm";
+
+    /// <summary>
+    /// The root command, named <see cref="CommandName"/> whatever the executable file is called
+    /// (a <see cref="RootCommand"/> takes its name from the file, <c>Ntm.Cli</c>), with
+    /// <c>--help</c> and <c>--version</c> (the package version).
+    /// </summary>
+    public static Command Root(params Command[] commands)
+    {
+        var root = new Command(CommandName, "ntm: train, evaluate and inspect Neural Turing Machines (Graves, Wayne and Danihelka 2014).")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
+        foreach (Command c in commands) root.Subcommands.Add(c);
+        return root;
+    }
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>; a usage error prints one line naming the command's
+    /// help and returns <see cref="UsageError"/>.
+    /// </summary>
+    public static int Invoke(Command root, string[] args)
     {
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0 && !IsHelp(args))
         {
-            Console.Error.WriteLine($"error: {parse.Errors[0].Message} (see 'ntm {CommandPath(parse)} --help')");
+            // "ntm frobnicate" has two errors, the missing command first: name the word not understood.
+            System.CommandLine.Parsing.ParseError error = parse.Errors.FirstOrDefault(e => parse.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'")))
+                ?? parse.Errors[0];
+            Console.Error.WriteLine($"error: {error.Message} (see '{CommandPath(parse)} --help')");
             return UsageError;
         }
         return parse.Invoke();
@@ -28,8 +55,8 @@ internal static class Cli
     {
         var names = new List<string>();
         for (var r = parse.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
-            if (r.Command is not RootCommand) names.Insert(0, r.Command.Name);
-        return string.Join(' ', names).Trim();
+            names.Insert(0, r.Command.Name);
+        return string.Join(' ', names);
     }
 
     /// <summary>Runs a command body; user-caused errors become one line on stderr and exit code 1.</summary>

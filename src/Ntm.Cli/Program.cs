@@ -1,9 +1,7 @@
-using System.CommandLine;
 using Ntm.Cli;
 using Ntm.Cli.Commands;
 
-var root = new RootCommand("ntm: train, evaluate and inspect Neural Turing Machines (Graves, Wayne and Danihelka 2014).")
-{
+return Cli.Invoke(Cli.Root(
     TrainCommand.Build(),
     EvalCommand.Build(),
     GeneralizeCommand.Build(),
@@ -11,6 +9,4 @@ var root = new RootCommand("ntm: train, evaluate and inspect Neural Turing Machi
     ShowCommand.Build(),
     ReportCommand.Build(),
     ParamsCommand.Build(),
-    BenchCommand.Build(),
-};
-return Cli.Invoke(root, args);
+    BenchCommand.Build()), args);

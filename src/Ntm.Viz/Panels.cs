@@ -15,13 +15,23 @@ internal enum ValueScale
 /// <summary>
 /// One heatmap picture: <see cref="Cells"/> is indexed [y, x]; row 0 of the cells is drawn at the top
 /// and labelled <see cref="FirstRow"/>, x runs left to right from 0, like the paper's figures.
+/// <see cref="GreyColumns"/>, when given, has one flag per column (time step): the cells of a flagged
+/// column are drawn in <see cref="Panels.UnscoredColor"/> whatever their values (outputs and targets
+/// of steps the loss does not score, so an output there does not read as a confident answer).
 /// </summary>
 internal sealed record HeatmapPanel(
-    string Title, string XLabel, string YLabel, double[,] Cells, int FirstRow, ValueScale Scale, string ColorLabel);
+    string Title, string XLabel, string YLabel, double[,] Cells, int FirstRow, ValueScale Scale, string ColorLabel,
+    bool[]? GreyColumns = null);
 
 /// <summary>Builds ScottPlot plots and PNG bytes with one consistent look.</summary>
 internal static class Panels
 {
+    /// <summary>
+    /// The neutral grey of cells that are not scored (<see cref="HeatmapPanel.GreyColumns"/>): no
+    /// colour of the viridis map, which runs from purple through green to yellow.
+    /// </summary>
+    internal static readonly Color UnscoredColor = new(190, 190, 190);
+
     /// <summary>Smallest colour range for signed data that is all zero, so the map stays defined.</summary>
     private const double MinSignedRange = 1e-6;
 
@@ -75,6 +85,7 @@ internal static class Panels
         double top = panel.FirstRow - 0.5, bottom = panel.FirstRow + rows - 0.5;
         heatmap.Extent = new CoordinateRect(-0.5, cols - 0.5, top, bottom);
         plot.Axes.SetLimits(-0.5, cols - 0.5, bottom, top);
+        GreyOut(plot, panel, top, bottom);
 
         var colorBar = plot.Add.ColorBar(heatmap);
         colorBar.Label = panel.ColorLabel;
@@ -87,6 +98,25 @@ internal static class Panels
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         return plot;
+    }
+
+    /// <summary>Covers each run of flagged columns with one grey rectangle over the heatmap.</summary>
+    private static void GreyOut(Plot plot, HeatmapPanel panel, double top, double bottom)
+    {
+        if (panel.GreyColumns is not { } grey) return;
+        int cols = panel.Cells.GetLength(1);
+        if (grey.Length != cols)
+            throw new ArgumentException($"{grey.Length} grey-column flags for {cols} columns.", nameof(panel));
+        for (int start = 0; start < cols; start++)
+        {
+            if (!grey[start]) continue;
+            int end = start;
+            while (end + 1 < cols && grey[end + 1]) end++;
+            var rectangle = plot.Add.Rectangle(start - 0.5, end + 0.5, bottom, top);
+            rectangle.FillColor = UnscoredColor;
+            rectangle.LineWidth = 0;
+            start = end;
+        }
     }
 
     /// <summary>

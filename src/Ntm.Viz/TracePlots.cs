@@ -20,6 +20,8 @@ public static class TracePlots
     /// <c>add-h.png</c>; per read head h <c>read-weightings-h.png</c>, <c>read-vectors-h.png</c>;
     /// <c>memory.png</c> (the memory after the last step) and <c>overview.png</c> (inputs, outputs,
     /// adds, write weightings, read vectors and read weightings of head 0, like the paper's Figure 6).
+    /// Outputs and targets of steps that the loss does not score (mask 0, e.g. the copy task's input
+    /// phase) are drawn in a neutral grey, and their titles say so.
     /// </summary>
     /// <param name="trace">The trace to draw.</param>
     /// <param name="folder">The folder to write into.</param>
@@ -43,8 +45,7 @@ public static class TracePlots
         var pictures = new List<(string Name, HeatmapPanel Panel)>
         {
             ("inputs.png", Inputs(trace)),
-            ("targets.png", new HeatmapPanel("Targets", "time step", "output channel",
-                Panels.TimeOnX(trace.Targets), 0, ValueScale.Unit, "target")),
+            ("targets.png", Targets(trace)),
             ("outputs.png", Outputs(trace)),
         };
         for (int h = 0; h < shape.WriteHeads; h++)
@@ -104,8 +105,29 @@ public static class TracePlots
     private static HeatmapPanel Inputs(MachineTrace trace) =>
         new("Inputs", "time step", "input channel", Panels.TimeOnX(trace.Inputs), 0, ValueScale.Unit, "input");
 
-    private static HeatmapPanel Outputs(MachineTrace trace) =>
-        new("Outputs", "time step", "output channel", Panels.TimeOnX(trace.Outputs), 0, ValueScale.Unit, "output");
+    /// <summary>The targets; steps the loss does not score are grey (<see cref="Unscored"/>).</summary>
+    internal static HeatmapPanel Targets(MachineTrace trace) => Scored(trace,
+        new("Targets", "time step", "output channel", Panels.TimeOnX(trace.Targets), 0, ValueScale.Unit, "target"));
+
+    /// <summary>The outputs; steps the loss does not score are grey (<see cref="Unscored"/>).</summary>
+    internal static HeatmapPanel Outputs(MachineTrace trace) => Scored(trace,
+        new("Outputs", "time step", "output channel", Panels.TimeOnX(trace.Outputs), 0, ValueScale.Unit, "output"));
+
+    /// <summary>The title's note on the grey cells of outputs and targets.</summary>
+    internal const string UnscoredNote = " (grey: steps not scored)";
+
+    /// <summary>
+    /// Greys out the steps whose mask is 0 (copy: the input phase, where the output is ignored) and
+    /// says so in the title; a trace that scores every step is drawn as it is.
+    /// </summary>
+    private static HeatmapPanel Scored(MachineTrace trace, HeatmapPanel panel)
+    {
+        bool[] unscored = Unscored(trace);
+        return unscored.Any(u => u) ? panel with { Title = panel.Title + UnscoredNote, GreyColumns = unscored } : panel;
+    }
+
+    /// <summary>One flag per step: true where the mask is 0, so the loss ignores the output.</summary>
+    internal static bool[] Unscored(MachineTrace trace) => trace.Mask.Select(m => m == 0).ToArray();
 
     private static HeatmapPanel Adds(MachineTrace trace, int head, TraceShape shape) =>
         new(HeadTitle("Adds", "write", head, shape.WriteHeads), "time step", "memory column",

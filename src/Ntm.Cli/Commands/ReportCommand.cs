@@ -45,7 +45,7 @@ internal static class ReportCommand
             {
                 var trace = ShowCommand.Draw(model, run.Task, p.GetValue(seed), Path.Combine(pictures, "trace"), zoom: true);
                 string overview = trace.First(f => Path.GetFileName(f) == TracePlots.OverviewFileName);
-                images.Add(new ReportImage("One sequence: inputs, outputs, write and read weightings, add vectors and reads (head 0).", overview));
+                images.Add(new ReportImage("One sequence: inputs, outputs (grey: steps the loss does not score), write and read weightings, add vectors and reads (head 0).", overview));
                 images.AddRange(trace.Where(f => f != overview).Select(f => new ReportImage(Path.GetFileNameWithoutExtension(f), f)));
             }
             var tableRows = rows.Select(r => (IReadOnlyList<string>)axes.Select(a => r.Axis[a].ToString())
