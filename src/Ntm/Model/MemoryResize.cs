@@ -6,7 +6,8 @@ namespace Ntm.Model;
 /// <list type="bullet">
 /// <item>the initial weighting logits <c>init.weighting</c> (heads, N): a trained row keeps its logit;
 /// a new row gets a logit <see cref="NewRowLogitGap"/> below the smallest trained logit of its head, so
-/// its initial weight is 0 in float32 and the trained rows' initial weights are unchanged; when N
+/// its initial weight is 0 in float32 and the trained rows' initial weights are unchanged (up to the
+/// rounding of the softmax's sum, which adds more terms); when N
 /// shrinks, the rows dropped must hold under <see cref="DroppableWeight"/> of any head's initial weight
 /// (the rest is renormalised by the softmax);</item>
 /// <item>a constant initial memory simply has N rows of the constant;</item>
@@ -37,7 +38,7 @@ internal static class MemoryResize
         int needed = RowsNeeded(machine);
         if (rows < needed)
             throw new InvalidConfigurationException(
-                $"With {rows} memory rows the trained initial weightings would lose {DroppableWeight:P0} or more of their weight: this model needs at least {needed} rows.");
+                $"With {rows} memory rows the trained initial weightings would lose {DroppableWeight * 100:0.#}% or more of their weight: this model needs at least {needed} rows.");
 
         NtmConfig resized = c with { MemoryRows = rows };
         var layout = new ParameterLayout(resized);
