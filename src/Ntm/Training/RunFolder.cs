@@ -37,6 +37,9 @@ public sealed class RunFolder
     public const string CheckpointFileName = "checkpoint.safetensors";
 
     private const string CheckpointParamPrefix = "param.";
+    // When the run was first solved; absent until it is. Checkpoints written before the solved rule carry
+    // "ntm.converged" instead (the earlier, weaker rule), which is read past: such a run is checked again.
+    private const string FirstSolvedSequencesKey = "ntm.first_solved_sequences", FirstSolvedSecondsKey = "ntm.first_solved_seconds";
     private const string OptimizerPrefix = "optimizer.";
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -114,8 +117,9 @@ public sealed class RunFolder
     /// <summary>
     /// Reads a metrics file: one JSON object per line with the numbers <c>sequences</c> (a whole number),
     /// <c>seconds</c> and <c>train_cost_bits</c>; <c>eval_cost_bits</c> and <c>eval_bit_errors</c>, which may be
-    /// <c>null</c> where no evaluation was run; and optionally <c>train_bit_errors</c> and
-    /// <c>eval_optimal_cost_bits</c> (number or <c>null</c>). No number may be negative. Other fields are ignored.
+    /// <c>null</c> where no evaluation was run; and optionally <c>train_bit_errors</c>,
+    /// <c>eval_optimal_cost_bits</c>, <c>solved_check_bit_errors</c> and <c>solved_confirm_bit_errors</c> (number or
+    /// <c>null</c>). No number may be negative. Other fields are ignored.
     /// </summary>
     /// <param name="path">The file, e.g. a run's <c>metrics.jsonl</c>.</param>
     /// <returns>Every line, in order (empty for an empty file).</returns>
@@ -218,8 +222,12 @@ public sealed class RunFolder
             ["ntm.optimizer_steps"] = checkpoint.OptimizerSteps.ToString(CultureInfo.InvariantCulture),
             ["ntm.metrics_lines"] = checkpoint.MetricsLines.ToString(CultureInfo.InvariantCulture),
             ["ntm.seconds"] = checkpoint.Seconds.ToString("R", CultureInfo.InvariantCulture),
-            ["ntm.converged"] = checkpoint.Converged ? "true" : "false",
         };
+        if (checkpoint.FirstSolved is { } solved)
+        {
+            meta[FirstSolvedSequencesKey] = solved.Sequences.ToString(CultureInfo.InvariantCulture);
+            meta[FirstSolvedSecondsKey] = solved.Seconds.ToString("R", CultureInfo.InvariantCulture);
+        }
         SafeTensorsFile.Write(CheckpointPath, tensors, meta);
     }
 
@@ -247,7 +255,9 @@ public sealed class RunFolder
             ParseLong(content, path, "ntm.optimizer_steps"),
             ParseLong(content, path, "ntm.metrics_lines"),
             ParseDouble(content, path, "ntm.seconds"),
-            content.Metadata.TryGetValue("ntm.converged", out string? conv) && conv == "true");
+            content.Metadata.ContainsKey(FirstSolvedSequencesKey) || content.Metadata.ContainsKey(FirstSolvedSecondsKey)
+                ? new SolvedAt(ParseLong(content, path, FirstSolvedSequencesKey), ParseDouble(content, path, FirstSolvedSecondsKey))
+                : null);
     }
 
     private static ulong[] ParseState(SafeTensorsContent content, string path)
@@ -288,15 +298,19 @@ public sealed class RunFolder
 /// <param name="OptimizerSteps">Updates made.</param>
 /// <param name="MetricsLines">Metrics lines written before the checkpoint.</param>
 /// <param name="Seconds">Wall-clock seconds of training so far.</param>
-/// <param name="Converged">Whether a report had fallen under the convergence threshold.</param>
+/// <param name="FirstSolved">
+/// When the run was first solved (<see cref="SolvedRule"/>), or null if it has not been; null too for a checkpoint
+/// written before the rule, whose <c>ntm.converged</c> flag (a weaker rule) is not taken as solved.
+/// </param>
 internal sealed record Checkpoint(NtmConfig Config, float[] Parameters, IReadOnlyList<(string Name, float[] Buffer)> OptimizerState, Rng DataRng,
-    long Sequences, long OptimizerSteps, long MetricsLines, double Seconds, bool Converged);
+    long Sequences, long OptimizerSteps, long MetricsLines, double Seconds, SolvedAt? FirstSolved);
 
 /// <summary>The one parser of metrics lines, with errors that name the file and the line.</summary>
 internal static class MetricsParser
 {
     internal const string Sequences = "sequences", Seconds = "seconds", TrainCost = "train_cost_bits", TrainBitErrors = "train_bit_errors",
-        EvalCost = "eval_cost_bits", EvalBitErrors = "eval_bit_errors", EvalOptimalCost = "eval_optimal_cost_bits";
+        EvalCost = "eval_cost_bits", EvalBitErrors = "eval_bit_errors", EvalOptimalCost = "eval_optimal_cost_bits",
+        SolvedCheck = "solved_check_bit_errors", SolvedConfirm = "solved_confirm_bit_errors";
 
     /// <summary>Parses line <paramref name="n"/> (1-based) of <paramref name="path"/>.</summary>
     public static MetricsLine Parse(string path, int n, string line)
@@ -323,7 +337,9 @@ internal static class MetricsParser
                 Number(path, n, root, TrainBitErrors, required: false, allowNull: true),
                 Number(path, n, root, EvalCost, required: true, allowNull: true),
                 Number(path, n, root, EvalBitErrors, required: true, allowNull: true),
-                Number(path, n, root, EvalOptimalCost, required: false, allowNull: true));
+                Number(path, n, root, EvalOptimalCost, required: false, allowNull: true),
+                Number(path, n, root, SolvedCheck, required: false, allowNull: true),
+                Number(path, n, root, SolvedConfirm, required: false, allowNull: true));
         }
     }
 

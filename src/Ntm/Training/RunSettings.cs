@@ -29,9 +29,14 @@ public sealed record RunSettings
     public int EvalBatches { get; init; } = 10;
     /// <summary>Sequences per evaluation minibatch.</summary>
     public int EvalBatchSize { get; init; } = 10;
-    /// <summary>Converged when the evaluation's mean bit errors per sequence fall below this.</summary>
+    /// <summary>
+    /// Solved (<see cref="SolvedRule"/>) when the mean bit errors per sequence at the task's hardest training setting
+    /// fall below this on two fresh sets; the strict check runs only at reports whose own evaluation is below it too.
+    /// </summary>
     public double ConvergedBitErrors { get; init; } = 0.1;
-    /// <summary>Stop as soon as the run has converged.</summary>
+    /// <summary>Sequences in each of the two fresh sets of the solved check (<see cref="SolvedRule"/>).</summary>
+    public int SolvedSequences { get; init; } = SolvedRule.DefaultSequences;
+    /// <summary>Stop as soon as the run is solved (<see cref="SolvedRule"/>).</summary>
     public bool StopWhenConverged { get; init; } = true;
     /// <summary>Write a checkpoint every this many sequences (rounded up to a report); 0: only at the end.</summary>
     public long CheckpointEvery { get; init; } = 10_000;
@@ -46,7 +51,8 @@ public sealed record RunSettings
         if (ReportEvery < 1) throw new InvalidConfigurationException($"The report interval must be at least 1 sequence, got {ReportEvery}.");
         if (EvalBatches < 1 || EvalBatchSize < 1) throw new InvalidConfigurationException("An evaluation needs at least one batch of at least one sequence.");
         if ((long)EvalBatches * EvalBatchSize > int.MaxValue) throw new InvalidConfigurationException($"An evaluation can score at most {int.MaxValue} sequences, got {EvalBatches} batches of {EvalBatchSize}.");
-        if (!(ConvergedBitErrors >= 0)) throw new InvalidConfigurationException($"The convergence threshold must be 0 or more, got {ConvergedBitErrors}.");
+        if (!(ConvergedBitErrors >= 0)) throw new InvalidConfigurationException($"The solved threshold must be 0 or more, got {ConvergedBitErrors}.");
+        if (SolvedSequences < 1) throw new InvalidConfigurationException($"The solved check needs at least 1 sequence per set, got {SolvedSequences}.");
         if (CheckpointEvery < 0) throw new InvalidConfigurationException($"The checkpoint interval cannot be negative, got {CheckpointEvery}.");
         return this;
     }
@@ -54,7 +60,7 @@ public sealed record RunSettings
 
 /// <summary>
 /// One line of <c>metrics.jsonl</c>. Training writes every field but <see cref="EvalOptimalCostBits"/> (written
-/// only for a task with a known floor); a metrics file from elsewhere may leave out <c>train_bit_errors</c> and
+/// only for a task with a known floor) and the solved check's (written only at a report where the check ran); a metrics file from elsewhere may leave out <c>train_bit_errors</c> and
 /// write <c>null</c> for the evaluation where none was run (<see cref="RunFolder.ReadMetricsFile"/>).
 /// </summary>
 /// <param name="Sequences">Training sequences consumed.</param>
@@ -67,8 +73,17 @@ public sealed record RunSettings
 /// For a task with a known floor (<see cref="Ntm.Tasks.IOptimalCostTask"/>, e.g. dynamic n-grams): the optimal
 /// predictor's mean cost per sequence on the same evaluation set; absent (null) otherwise.
 /// </param>
+/// <param name="SolvedCheckBitErrors">
+/// Where the solved check (<see cref="SolvedRule"/>) ran at this report: mean bit errors per sequence on its first
+/// fresh set at the task's hardest training setting; absent (null) otherwise.
+/// </param>
+/// <param name="SolvedConfirmBitErrors">
+/// Where the first set of the solved check passed: mean bit errors per sequence on the second fresh set; absent (null) otherwise.
+/// </param>
 public sealed record MetricsLine(long Sequences, double Seconds, double TrainCostBits, double? TrainBitErrors, double? EvalCostBits, double? EvalBitErrors,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EvalOptimalCostBits = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EvalOptimalCostBits = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? SolvedCheckBitErrors = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? SolvedConfirmBitErrors = null)
 {
     /// <summary>
     /// What a run minimises when it keeps its best weights: the evaluation cost above the floor where the
@@ -80,9 +95,19 @@ public sealed record MetricsLine(long Sequences, double Seconds, double TrainCos
 }
 
 /// <summary>How a run ended.</summary>
-/// <param name="Converged">Whether the evaluation fell under the threshold.</param>
+/// <param name="Solved">
+/// Whether the trained weights are solved under <paramref name="Rule"/>: for a run that stops when solved, whether it
+/// was; for a run told to go on (<see cref="RunSettings.StopWhenConverged"/> false), whether the check at the end
+/// (<paramref name="EndCheck"/>) passed.
+/// </param>
 /// <param name="Sequences">Training sequences consumed.</param>
 /// <param name="Seconds">Wall-clock seconds of training (across resumes).</param>
 /// <param name="Last">The last metrics line, if any was written.</param>
 /// <param name="StopReason">Why it stopped, in words.</param>
-public sealed record RunSummary(bool Converged, long Sequences, double Seconds, MetricsLine? Last, string StopReason);
+/// <param name="Rule">What solved means for this run.</param>
+/// <param name="FirstSolved">When the run was first solved, or null if it never was.</param>
+/// <param name="EndCheck">
+/// For a run told to go on that was solved at some point: the solved check on the weights at the end; null otherwise.
+/// </param>
+public sealed record RunSummary(bool Solved, long Sequences, double Seconds, MetricsLine? Last, string StopReason,
+    SolvedRule Rule, SolvedAt? FirstSolved, SolvedCheck? EndCheck);

@@ -16,7 +16,7 @@ public sealed class TrainingSession
 {
     private readonly List<MetricsLine> _metrics = [];
     private double _priorSeconds;
-    private bool _converged;
+    private SolvedAt? _firstSolved;
     private double _bestSelectionCost = double.PositiveInfinity;
 
     /// <summary>The run's folder and its files.</summary>
@@ -33,6 +33,10 @@ public sealed class TrainingSession
     public Trainer Trainer { get; }
     /// <summary>Metrics lines written so far (including those of earlier sessions of a resumed run).</summary>
     public IReadOnlyList<MetricsLine> Metrics => _metrics;
+    /// <summary>What solved means for this run: the strict check behind the early stop and the final verdict.</summary>
+    public SolvedRule Rule { get; }
+    /// <summary>When the run was first solved (kept across resumes), or null if it has not been yet.</summary>
+    public SolvedAt? FirstSolved => _firstSolved;
 
     private TrainingSession(RunFolder folder, RunSettings settings, NeuralTuringMachine model)
     {
@@ -41,6 +45,7 @@ public sealed class TrainingSession
         Task = folder.Task;
         Model = model;
         Trainer = new Trainer(model, Task, settings.Trainer);
+        Rule = SolvedRule.For(Task, settings);
     }
 
     /// <summary>
@@ -89,7 +94,7 @@ public sealed class TrainingSession
             saved.CopyTo(buffer, 0);
         }
         session._priorSeconds = checkpoint.Seconds;
-        session._converged = checkpoint.Converged;
+        session._firstSolved = checkpoint.FirstSolved;
         session.Trainer.Restore(checkpoint.DataRng, checkpoint.Sequences, checkpoint.OptimizerSteps);
 
         // Keep exactly the metrics lines the checkpoint had seen.
@@ -101,7 +106,7 @@ public sealed class TrainingSession
     /// <summary>Writes <c>checkpoint.safetensors</c> (atomically) with everything needed to resume.</summary>
     public void WriteCheckpoint(double seconds)
         => Folder.WriteCheckpoint(new Checkpoint(Model.Config, Model.Parameters, Trainer.Optimizer.State, Trainer.DataRng,
-            Trainer.SequencesSeen, Trainer.Optimizer.Steps, _metrics.Count, seconds, _converged));
+            Trainer.SequencesSeen, Trainer.Optimizer.Steps, _metrics.Count, seconds, _firstSolved));
 
     /// <summary>Writes the trained weights to <c>model.safetensors</c> (atomically).</summary>
     public void WriteModel() => WriteModel(best: false);
@@ -114,9 +119,17 @@ public sealed class TrainingSession
         => new(seed * 0x9E3779B97F4A7C15UL ^ (ulong)sequences ^ 0x5EED_E7A1UL);
 
     /// <summary>
-    /// Trains until converged (if <see cref="RunSettings.StopWhenConverged"/>), out of sequences or time,
-    /// or cancelled; writes a metrics line per report, checkpoints on schedule and at the end, and the
-    /// trained weights at the end. <paramref name="onReport"/> sees every metrics line as it is written.
+    /// Trains until solved (<see cref="Rule"/>, if <see cref="RunSettings.StopWhenConverged"/>), out of sequences or
+    /// time, or cancelled; writes a metrics line per report, checkpoints on schedule and at the end, and the trained
+    /// weights at the end. <paramref name="onReport"/> sees every metrics line as it is written.
+    /// <para>
+    /// Every report scores a fresh set of the training distribution (<see cref="RunSettings.EvalBatches"/> x
+    /// <see cref="RunSettings.EvalBatchSize"/> sequences). Where that set is under the threshold and the run has not
+    /// been solved yet, the strict check (<see cref="SolvedRule.Check"/>) runs too, and its outcome goes into the
+    /// same line. A run told to go on after being solved is checked again on the weights at the end, for the summary
+    /// only (<see cref="RunSummary.EndCheck"/>), so that a run resumed with a larger budget writes exactly the lines an
+    /// uninterrupted one would.
+    /// </para>
     /// </summary>
     public RunSummary Run(Action<MetricsLine>? onReport = null, CancellationToken cancel = default)
     {
@@ -127,8 +140,8 @@ public sealed class TrainingSession
         long trainSeqs = 0, lastCheckpoint = Trainer.SequencesSeen;
         string reason;
 
-        if (_converged && s.StopWhenConverged)
-            return Finish("it had already converged");
+        if (_firstSolved is not null && s.StopWhenConverged)
+            return Finish("it had already been solved");
 
         while (true)
         {
@@ -147,8 +160,10 @@ public sealed class TrainingSession
             {
                 EvaluationResult eval = Evaluation.Run(Model, Task.Sample, s.EvalBatches * s.EvalBatchSize, s.EvalBatchSize,
                     EvaluationRng(s.Trainer.Seed, Trainer.SequencesSeen), Task as IOptimalCostTask);
+                // The strict check, until the run is first solved, where the cheap evaluation passes (so it costs little).
+                SolvedCheck? solved = _firstSolved is null && eval.BitErrors < s.ConvergedBitErrors ? CheckNow() : null;
                 var line = new MetricsLine(Trainer.SequencesSeen, Math.Round(Seconds(), 3), trainCost / trainSeqs, trainErrors / trainSeqs,
-                    eval.CostBits, eval.BitErrors, eval.OptimalCostBits);
+                    eval.CostBits, eval.BitErrors, eval.OptimalCostBits, solved?.BitErrors, solved?.ConfirmBitErrors);
                 trainCost = trainErrors = 0;
                 trainSeqs = 0;
                 _metrics.Add(line);
@@ -159,8 +174,8 @@ public sealed class TrainingSession
                     _bestSelectionCost = line.SelectionCostBits;
                     WriteModel(best: true);
                 }
-                if (line.EvalBitErrors < s.ConvergedBitErrors) _converged = true;
-                if (_converged && s.StopWhenConverged) { reason = "converged"; break; }
+                if (solved is { Solved: true } && _firstSolved is null) _firstSolved = new SolvedAt(line.Sequences, line.Seconds);
+                if (_firstSolved is not null && s.StopWhenConverged) { reason = "solved"; break; }
                 if (s.CheckpointEvery > 0 && Trainer.SequencesSeen - lastCheckpoint >= s.CheckpointEvery)
                 {
                     WriteCheckpoint(Seconds());
@@ -170,13 +185,18 @@ public sealed class TrainingSession
         }
         return Finish(reason);
 
+        SolvedCheck CheckNow() => Rule.Check(Model, SolvedRule.CheckRng(s.Trainer.Seed, Trainer.SequencesSeen));
+
         RunSummary Finish(string why)
         {
+            // A run that went on after being solved: is it still?
+            SolvedCheck? end = !s.StopWhenConverged && _firstSolved is not null ? CheckNow() : null;
             // A checkpoint always sits on a report boundary, so a resumed run repeats the steps after
             // the last report identically; if steps ran since then, the previous checkpoint stays.
             if (trainSeqs == 0) WriteCheckpoint(Seconds());
             WriteModel();
-            return new RunSummary(_converged, Trainer.SequencesSeen, Seconds(), _metrics.LastOrDefault(), why);
+            bool solvedNow = s.StopWhenConverged ? _firstSolved is not null : end is { Solved: true };
+            return new RunSummary(solvedNow, Trainer.SequencesSeen, Seconds(), _metrics.LastOrDefault(), why, Rule, _firstSolved, end);
         }
     }
 }

@@ -127,14 +127,20 @@ public sealed class RunFolderTests : IDisposable
         RunFolder folder = RunFolder.Open(run);
         var plain = new MetricsLine(1000, 1.336, 80.03555322394395, 34.231, 49.08319999415342, 18.95);
         var floor = new MetricsLine(2000, 2.5, 29.2, 15.5, 29.11, 15.37, 25.45);
+        var solved = new MetricsLine(3000, 3.75, 0.5, 0.01, 0.02, 0, SolvedCheckBitErrors: 0.004, SolvedConfirmBitErrors: 0);
+        var failed = new MetricsLine(4000, 5, 0.5, 0.01, 0.02, 0, SolvedCheckBitErrors: 0.37);
         folder.AppendMetrics(plain);
         folder.AppendMetrics(floor);
+        folder.AppendMetrics(solved);
+        folder.AppendMetrics(failed);
 
-        Assert.Equal(new[] { plain, floor }, folder.ReadMetrics());
+        Assert.Equal(new[] { plain, floor, solved, failed }, folder.ReadMetrics());
         byte[] bytes = File.ReadAllBytes(folder.MetricsPath);
         Assert.Equal(
             "{\"sequences\":1000,\"seconds\":1.336,\"train_cost_bits\":80.03555322394395,\"train_bit_errors\":34.231,\"eval_cost_bits\":49.08319999415342,\"eval_bit_errors\":18.95}\n" +
-            "{\"sequences\":2000,\"seconds\":2.5,\"train_cost_bits\":29.2,\"train_bit_errors\":15.5,\"eval_cost_bits\":29.11,\"eval_bit_errors\":15.37,\"eval_optimal_cost_bits\":25.45}\n",
+            "{\"sequences\":2000,\"seconds\":2.5,\"train_cost_bits\":29.2,\"train_bit_errors\":15.5,\"eval_cost_bits\":29.11,\"eval_bit_errors\":15.37,\"eval_optimal_cost_bits\":25.45}\n" +
+            "{\"sequences\":3000,\"seconds\":3.75,\"train_cost_bits\":0.5,\"train_bit_errors\":0.01,\"eval_cost_bits\":0.02,\"eval_bit_errors\":0,\"solved_check_bit_errors\":0.004,\"solved_confirm_bit_errors\":0}\n" +
+            "{\"sequences\":4000,\"seconds\":5,\"train_cost_bits\":0.5,\"train_bit_errors\":0.01,\"eval_cost_bits\":0.02,\"eval_bit_errors\":0,\"solved_check_bit_errors\":0.37}\n",
             Encoding.UTF8.GetString(bytes));
         Assert.Equal((byte)'{', bytes[0]);   // no byte-order mark
     }
@@ -164,6 +170,8 @@ public sealed class RunFolderTests : IDisposable
     [InlineData("{\"sequences\": 3000, \"seconds\": 7.5, \"train_cost_bits\": null, \"eval_cost_bits\": 1, \"eval_bit_errors\": 0}", "line 3: field \"train_cost_bits\" must be a number")]
     [InlineData("{\"sequences\": 3000, \"seconds\": 7.5, \"train_cost_bits\": -1, \"eval_cost_bits\": 1, \"eval_bit_errors\": 0}", "line 3: field \"train_cost_bits\" must not be negative")]
     [InlineData("{\"sequences\": 3000, \"seconds\": 7.5, \"train_cost_bits\": 1, \"train_bit_errors\": \"x\", \"eval_cost_bits\": 1, \"eval_bit_errors\": 0}", "line 3: field \"train_bit_errors\" must be a number or null")]
+    [InlineData("{\"sequences\": 3000, \"seconds\": 7.5, \"train_cost_bits\": 1, \"eval_cost_bits\": 1, \"eval_bit_errors\": 0, \"solved_check_bit_errors\": -0.5}", "line 3: field \"solved_check_bit_errors\" must not be negative")]
+    [InlineData("{\"sequences\": 3000, \"seconds\": 7.5, \"train_cost_bits\": 1, \"eval_cost_bits\": 1, \"eval_bit_errors\": 0, \"solved_confirm_bit_errors\": true}", "line 3: field \"solved_confirm_bit_errors\" must be a number or null")]
     [InlineData("   ", "line 3: empty line")]
     public void A_malformed_metrics_line_is_named_by_its_number(string badLine, string expected)
     {
