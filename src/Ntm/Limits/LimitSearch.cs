@@ -53,15 +53,20 @@ public static class LimitSearch
     /// </summary>
     public static int DefaultCap(int memoryRows, int trainingMax) => Math.Max(2 * memoryRows, 2 * trainingMax);
 
-    /// <summary>Runs the search on <paramref name="count"/> fresh sequences per value, drawn from <paramref name="seed"/>.</summary>
-    /// <exception cref="InvalidConfigurationException">The task has no axis to search, or the count is below 1.</exception>
+    /// <summary>
+    /// Runs the search along <paramref name="axisName"/> (default: the task's primary axis) on
+    /// <paramref name="count"/> fresh sequences per value, drawn from <paramref name="seed"/>.
+    /// </summary>
+    /// <exception cref="InvalidConfigurationException">The task has no such axis, or the count is below 1.</exception>
     public static LimitsResult Run(NeuralTuringMachine machine, ISequenceTask task, int trainedMemoryRows, int count, ulong seed, int? cap = null,
-        Action<string>? progress = null)
+        Action<string>? progress = null, string? axisName = null)
     {
         ArgumentNullException.ThrowIfNull(machine);
         if (count < 1) throw new InvalidConfigurationException($"Score at least 1 sequence per value, got {count}.");
-        TaskAxis axis = (task as SequenceTask)?.Axis
-            ?? throw new InvalidConfigurationException($"Task '{task.Name}' has no axis to search along.");
+        IReadOnlyList<TaskAxis> axes = (task as SequenceTask)?.Axes ?? [];
+        if (axes.Count == 0) throw new InvalidConfigurationException($"Task '{task.Name}' has no axis to search along.");
+        TaskAxis axis = axisName is null ? axes[0] : axes.FirstOrDefault(a => a.Name == axisName)
+            ?? throw new InvalidConfigurationException($"Task '{task.Name}' has no axis '{axisName}'; its axes are {string.Join(", ", axes.Select(a => a.Name))}.");
         int start = Math.Max(axis.TrainingMax, axis.Minimum);
         int top = Math.Max(cap ?? DefaultCap(machine.Config.MemoryRows, axis.TrainingMax), start);
 

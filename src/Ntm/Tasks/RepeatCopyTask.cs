@@ -128,6 +128,16 @@ public sealed class RepeatCopyTask : SequenceTask
         length => new RepeatCopyTask(Bits, length, length, MinRepeats, MaxRepeats),
         new OrderedDictionary<string, int> { ["repeats"] = MaxRepeats });
 
+    /// <summary>The length axis, then the repeat count (at the longest training length): the paper tests both.</summary>
+    public override IReadOnlyList<TaskAxis> Axes =>
+    [
+        Axis,
+        new("repeats", "times the sequence is output", 1, MinRepeats, MaxRepeats,
+            (rng, batchSize, repeats) => Make(rng, batchSize, MaxLength, repeats),
+            repeats => new RepeatCopyTask(Bits, MinLength, MaxLength, repeats, repeats),
+            new OrderedDictionary<string, int> { [TaskAxis.LengthName] = MaxLength }),
+    ];
+
     /// <summary>The hardest training setting, then the length doubled, then the repeat count doubled.</summary>
     public override IReadOnlyList<AxisPoint> GeneralizationPoints
     {

@@ -40,6 +40,12 @@ public abstract class SequenceTask : ISequenceTask
     public virtual TaskAxis? Axis => null;
 
     /// <summary>
+    /// Every axis along which the task can be searched (<c>ntm limits --axis</c>), the primary
+    /// <see cref="Axis"/> first; repeat copy adds its repeat count.
+    /// </summary>
+    public virtual IReadOnlyList<TaskAxis> Axes => Axis is { } axis ? [axis] : [];
+
+    /// <summary>
     /// The points <see cref="Training.Generalization.Run"/> evaluates. By default one point with no
     /// axis values: the training distribution itself.
     /// </summary>
