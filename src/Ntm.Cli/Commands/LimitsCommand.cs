@@ -4,6 +4,7 @@ using Ntm.Io;
 using Ntm.Limits;
 using Ntm.Model;
 using Ntm.Training;
+using Ntm.Viz;
 using Spectre.Console;
 
 namespace Ntm.Cli.Commands;
@@ -60,6 +61,8 @@ internal static class LimitsCommand
             {
                 Directory.CreateDirectory(folder);
                 AtomicFile.WriteAllText(Path.Combine(folder, JsonFileName), JsonSerializer.Serialize(objects, Json.Indented) + "\n");
+                foreach (string picture in LimitsPlots.Write(results.Select(x => (x.Run, x.Result)).ToList(), folder))
+                    Console.Error.WriteLine(picture);
             }
             if (p.GetValue(json)) { Cli.PrintJson(objects); return 0; }
             PrintTables(results);
@@ -70,7 +73,7 @@ internal static class LimitsCommand
 
     private static string ModelName(NtmConfig c) => c.Heads == 0 ? "lstm" : c.Controller == ControllerKind.Lstm ? "ntm-lstm" : "ntm-ff";
 
-    private static string Limit(BreakdownLimit l) => l.Value is null ? "none"
+    internal static string Limit(BreakdownLimit l) => l.Value is null ? "none"
         : (l.Censored ? ">= " : "") + l.Value + (l.Low == l.High && l.Low == l.Value ? "" : $" [{l.Low?.ToString() ?? "none"}, {l.High?.ToString() ?? "none"}]");
 
     private static void PrintTables(List<(string Run, string Model, LimitsResult Result)> results)
