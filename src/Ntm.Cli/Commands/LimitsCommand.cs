@@ -32,11 +32,12 @@ internal static class LimitsCommand
         var count = Cli.Opt("--count", "Fresh sequences per axis value.", 100).AtLeast(1);
         var seed = Cli.Opt("--seed", "Seed of the sequences.", 12345UL);
         var max = Cli.OptNull<int>("--max", "Largest axis value searched (default: twice the memory rows or twice the training maximum, whichever is larger).").AtLeast(1);
+        var axis = Cli.OptStr("--axis", "The axis to search along (default: the task's own, e.g. length; repeat copy also has repeats).");
         var json = Cli.Opt("--json", "Print a JSON array instead of tables.", false);
         var outDir = Cli.OptStr("--out", $"Also write {JsonFileName} and the pictures into this folder.");
         var cmd = new Command("limits",
             "Find where trained machines stop working along their task's axis (copy: length; recall: items; ...): the largest value with 99% of sequences exact and with under 1% of bits wrong, with intervals, at each memory size; and why they break.")
-        { dirs, best, rows, count, seed, max, json, outDir };
+        { dirs, best, rows, count, seed, max, axis, json, outDir };
         cmd.SetAction(p => Cli.Run(() =>
         {
             var results = new List<(string Run, string Model, LimitsResult Result)>();
@@ -51,7 +52,7 @@ internal static class LimitsCommand
                 {
                     NeuralTuringMachine machine = trained.Config.Heads == 0 ? trained : trained.WithMemoryRows(n);
                     LimitsResult r = LimitSearch.Run(machine, run.Task, trained.Config.MemoryRows, p.GetValue(count), p.GetValue(seed), p.GetValue(max),
-                        line => Console.Error.WriteLine($"{dir}: {line}"));
+                        line => Console.Error.WriteLine($"{dir}: {line}"), p.GetValue(axis));
                     results.Add((dir, ModelName(run.Settings.Model), r));
                 }
             }
@@ -87,7 +88,7 @@ internal static class LimitsCommand
         AnsiConsole.Write(table);
         Console.WriteLine("Why it breaks (at the first value past the exact limit):");
         foreach (var (run, _, r) in results)
-            Console.WriteLine($"  {run}, {r.MemoryRows} rows: {r.Diagnosis?.Verdict ?? $"nothing failed up to {r.Axis} {r.Cap}"}");
+            Console.WriteLine($"  {run}, {r.MemoryRows} rows: {r.Verdict}");
         if (results.Count <= 1) return;
         var summary = new Table().Title(Markup.Escape("Across runs: median [range]"));
         foreach (string c in new[] { "model", "memory rows", "runs", "99% exact up to", "< 1% bits wrong up to" }) summary.AddColumn(c);
@@ -121,6 +122,7 @@ internal static class LimitsCommand
         ["bit_limit_interval"] = new[] { r.Bits.Low, r.Bits.High },
         ["bit_censored"] = r.Bits.Censored,
         ["points"] = r.Points,
+        ["verdict"] = r.Verdict,
         ["diagnosis"] = r.Diagnosis,
     };
 }

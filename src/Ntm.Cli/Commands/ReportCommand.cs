@@ -105,7 +105,7 @@ internal static class ReportCommand
         var rows = results.Select(x => (IReadOnlyList<string>)
         [
             x.Result.MemoryRows.ToString(), LimitsCommand.Limit(x.Result.Exact), LimitsCommand.Limit(x.Result.Bits),
-            x.Result.Diagnosis?.Verdict ?? $"nothing failed up to {x.Result.Axis} {x.Result.Cap}",
+            x.Result.Verdict,
         ]).ToList();
         if (notResized is not null) rows.Add([$"{LimitsMemoryFactor * trained}", "not run", "not run", notResized]);
         return new ReportTable(

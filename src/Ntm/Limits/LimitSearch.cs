@@ -29,7 +29,12 @@ public sealed record LimitPoint(int Value, int Sequences, double ExactFraction, 
 /// <param name="Points">Every value scored, in increasing order.</param>
 /// <param name="Diagnosis">Why it fails at the first value past the exact limit (or at the training maximum when it already fails there); null when nothing failed up to the cap or the model has no memory heads.</param>
 public sealed record LimitsResult(string Task, int MemoryRows, int TrainedMemoryRows, string Axis, int TrainingMax, int Cap,
-    BreakdownLimit Exact, BreakdownLimit Bits, IReadOnlyList<LimitPoint> Points, FailureReport? Diagnosis);
+    BreakdownLimit Exact, BreakdownLimit Bits, IReadOnlyList<LimitPoint> Points, FailureReport? Diagnosis)
+{
+    /// <summary>Why it breaks in one line: the diagnosis's verdict, or why there is none.</summary>
+    public string Verdict => Diagnosis?.Verdict
+        ?? (Exact.Censored ? $"nothing failed up to {Axis} {Cap}" : "no memory heads: nothing to diagnose");
+}
 
 /// <summary>
 /// <c>ntm limits</c> for one machine and one memory size: the breakdown search along the task's own
