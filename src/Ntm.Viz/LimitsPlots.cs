@@ -131,7 +131,7 @@ public static class LimitsPlots
     /// Draws the diagnosis of <paramref name="result"/> (<see cref="FailureReport.Sharpness"/>): for each
     /// head, the largest weight (above, with the focus threshold <see cref="FailureDiagnosis.FocusedWeight"/>
     /// dashed) and the entropy of its weighting in nats (below, with ln N, a uniform weighting over the
-    /// N rows, dotted) at every step of the diagnosed sequences, averaged over them. Write heads are solid
+    /// N rows, dotted) at every step of the diagnosed sequences, averaged over those that failed. Write heads are solid
     /// warm lines, read heads dashed or dotted cool ones; a dotted vertical line marks where the answer starts
     /// (<see cref="FailureReport.FirstScoredStep"/>). The verdict is the title, wrapped to up to three
     /// lines (its font shrinks if it needs more), with the run, the memory size and the axis value under it.
@@ -196,7 +196,7 @@ public static class LimitsPlots
             ? $"the first value past the exact limit ({limit})"
             : "the training maximum, where it already fails";
         string context = $"{run}: {result.Task} with {result.MemoryRows} memory rows (trained with {result.TrainedMemoryRows}), "
-            + $"{result.Axis} {d.Value}, {where}; head focus averaged over the traced sequences.";
+            + $"{result.Axis} {d.Value}, {where}; head focus averaged over the failing sequences traced.";
         var header = Wrap(d.Verdict, Panels.TitleSize, bold: true, maxLines: 3, Width - 2 * HeaderMargin, SKColors.Black)
             .Concat(Wrap(context, Panels.TickSize, bold: false, maxLines: 2, Width - 2 * HeaderMargin, Grey)).ToList();
         AtomicFile.WriteAllBytes(path, Compose(header, SharpnessHeaderHeight, [weight, entropy]));

@@ -30,7 +30,7 @@ public enum FailureKind
 public sealed record SequenceDiagnosis(int? FirstWrongOutput, int? WriteRevisitStep, int DistinctRowsBeforeRevisit,
     int? ReadBlurOutput, double? ReadBlurWeight, FailureKind Kind, int? ReadRowAtError = null, int? ReadRowWrittenAt = null);
 
-/// <summary>One head's focus along a sequence, averaged over the diagnosed sequences.</summary>
+/// <summary>One head's focus along a sequence, averaged over the diagnosed sequences that failed (or over all when none did).</summary>
 /// <param name="Head">The head's index (write heads first).</param>
 /// <param name="IsWrite">Whether it is a write head.</param>
 /// <param name="MaxWeight">Per step, the mean of the largest weight.</param>
@@ -42,10 +42,23 @@ public sealed record HeadSharpness(int Head, bool IsWrite, IReadOnlyList<double>
 /// <param name="Verdict">One line, e.g. "memory wrap at 128: ...".</param>
 /// <param name="Kind">The most common kind among the failing sequences.</param>
 /// <param name="Sequences">Each traced sequence's diagnosis.</param>
-/// <param name="Sharpness">Each head's focus along the sequence.</param>
+/// <param name="Sharpness">Each head's focus along the sequence, averaged over the failing sequences (over every sequence when none failed).</param>
 /// <param name="FirstScoredStep">The step at which the answer (the first scored output) starts.</param>
 public sealed record FailureReport(int Value, string Verdict, FailureKind Kind, IReadOnlyList<SequenceDiagnosis> Sequences,
-    IReadOnlyList<HeadSharpness> Sharpness, int FirstScoredStep);
+    IReadOnlyList<HeadSharpness> Sharpness, int FirstScoredStep)
+{
+    // The per-step focus sums behind Sharpness, so reports of several batches combine.
+    internal FocusSums? Sums { get; init; }
+}
+
+/// <summary>Each head's focus per step summed over the failing sequences (and their count) and over every sequence.</summary>
+internal sealed record FocusSums(int FailingCount, double[][] FailingMax, double[][] FailingEntropy, int AllCount, double[][] AllMax, double[][] AllEntropy)
+{
+    public FocusSums Add(FocusSums o) => new(FailingCount + o.FailingCount, Sum(FailingMax, o.FailingMax), Sum(FailingEntropy, o.FailingEntropy),
+        AllCount + o.AllCount, Sum(AllMax, o.AllMax), Sum(AllEntropy, o.AllEntropy));
+
+    private static double[][] Sum(double[][] a, double[][] b) => a.Select((row, i) => row.Zip(b[i], (x, y) => x + y).ToArray()).ToArray();
+}
 
 /// <summary>
 /// Diagnoses why a trained machine fails (docs/limits.md, "Why it breaks"): it runs sequences with
@@ -137,50 +150,61 @@ public static class FailureDiagnosis
                 blurStep is { } bl ? Array.IndexOf(scored, bl) : null, blurWeight, kind, readRow, writtenAt));
         }
 
-        var sharpness = new List<HeadSharpness>();
+        // Each head's focus per step, summed over the failing sequences and over all of them.
+        var failingMax = new double[heads][];
+        var failingEntropy = new double[heads][];
+        var allMax = new double[heads][];
+        var allEntropy = new double[heads][];
+        int failingCount = diagnoses.Count(d => d.Kind != FailureKind.None);
         for (int hd = 0; hd < heads; hd++)
         {
-            var max = new double[steps];
-            var entropy = new double[steps];
+            (failingMax[hd], failingEntropy[hd], allMax[hd], allEntropy[hd]) = (new double[steps], new double[steps], new double[steps], new double[steps]);
             for (int t = 0; t < steps; t++)
-            {
                 for (int b = 0; b < bs; b++)
                 {
-                    max[t] += ws.FocusWeight[(t * bs + b) * heads + hd];
-                    entropy[t] += ws.FocusEntropy[(t * bs + b) * heads + hd];
+                    double w = ws.FocusWeight[(t * bs + b) * heads + hd], h = ws.FocusEntropy[(t * bs + b) * heads + hd];
+                    allMax[hd][t] += w;
+                    allEntropy[hd][t] += h;
+                    if (diagnoses[b].Kind == FailureKind.None) continue;
+                    failingMax[hd][t] += w;
+                    failingEntropy[hd][t] += h;
                 }
-                max[t] /= bs;
-                entropy[t] /= bs;
-            }
-            sharpness.Add(new HeadSharpness(hd, hd < c.WriteHeads, max, entropy));
         }
-        return Summarize(value, c.MemoryRows, diagnoses, sharpness, firstScored);
+        var sums = new FocusSums(failingCount, failingMax, failingEntropy, bs, allMax, allEntropy);
+        return Summarize(value, c.MemoryRows, diagnoses, sums, c.WriteHeads, firstScored);
     }
 
     /// <summary>
     /// Traces batches of <paramref name="batchSize"/> sequences at <paramref name="value"/> until
     /// <paramref name="failing"/> of them have a wrong bit or <paramref name="maxSequences"/> were traced,
-    /// and diagnoses them together; the sharpness curves are those of the first batch.
+    /// and diagnoses them together; the sharpness curves are averaged over the failing sequences (over
+    /// every sequence traced when none failed).
     /// </summary>
     public static FailureReport DiagnoseFailing(NeuralTuringMachine machine, Func<Numerics.Rng, int, SequenceBatch> make, Numerics.Rng rng,
         int value, int failing, int batchSize, int maxSequences)
     {
         ArgumentNullException.ThrowIfNull(make);
         FailureReport? first = null;
+        FocusSums? sums = null;
         var all = new List<SequenceDiagnosis>();
         for (int traced = 0; traced < maxSequences && all.Count(d => d.Kind != FailureKind.None) < failing; traced += batchSize)
         {
             FailureReport r = Diagnose(machine, make(rng, Math.Min(batchSize, maxSequences - traced)), value);
             first ??= r;
+            sums = sums is null ? r.Sums : sums.Add(r.Sums!);
             all.AddRange(r.Sequences);
         }
-        return Summarize(value, machine.Config.MemoryRows, all, first!.Sharpness, first.FirstScoredStep);
+        return Summarize(value, machine.Config.MemoryRows, all, sums!, machine.Config.WriteHeads, first!.FirstScoredStep);
     }
 
-    private static FailureReport Summarize(int value, int rows, IReadOnlyList<SequenceDiagnosis> all, IReadOnlyList<HeadSharpness> sharpness, int firstScored)
+    private static FailureReport Summarize(int value, int rows, IReadOnlyList<SequenceDiagnosis> all, FocusSums sums, int writeHeads, int firstScored)
     {
         (FailureKind kind, string verdict) = Verdict(all, value, rows);
-        return new FailureReport(value, verdict, kind, all, sharpness, firstScored);
+        bool failing = sums.FailingCount > 0;
+        var sharpness = Enumerable.Range(0, sums.AllMax.Length).Select(hd => new HeadSharpness(hd, hd < writeHeads,
+            (failing ? sums.FailingMax[hd] : sums.AllMax[hd]).Select(x => x / (failing ? sums.FailingCount : sums.AllCount)).ToArray(),
+            (failing ? sums.FailingEntropy[hd] : sums.AllEntropy[hd]).Select(x => x / (failing ? sums.FailingCount : sums.AllCount)).ToArray())).ToList();
+        return new FailureReport(value, verdict, kind, all, sharpness, firstScored) { Sums = sums };
     }
 
     private static (FailureKind, string) Verdict(IReadOnlyList<SequenceDiagnosis> all, int value, int rows)
