@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 out=${1:-runs/paper}
 sequences=${2:-200000}
 mkdir -p "$out"
-# NTM_BIN: a build to run from (paper-results.sh passes its own); otherwise a private copy of this one.
+# NTM_BIN: a build to run from; otherwise a private copy of this one.
 bin=${NTM_BIN:-}
 if [ -z "$bin" ]; then
   dotnet build -c Release src/Ntm.Cli -v q -nologo >/dev/null

@@ -6,6 +6,7 @@ return Cli.Invoke(Cli.Root(
     EvalCommand.Build(),
     GeneralizeCommand.Build(),
     LimitsCommand.Build(),
+    SweepCommand.Build(),
     ShowCommand.Build(),
     ReportCommand.Build(),
     ParamsCommand.Build(),

@@ -106,11 +106,50 @@ public static class CurvePlots
         WriteStacked(pngPath, "Generalisation", axisName, cost, errors);
     }
 
+    /// <summary>
+    /// Draws the learning curves of several runs in one picture (e.g. the trials of a sweep): the evaluation cost in
+    /// bits per sequence above, the evaluation bit errors per sequence below (or, where every run has the optimal
+    /// predictor's cost, the cost above it), against sequences seen, one line per run. Runs with the same
+    /// <see cref="LearningCurveSeries.Group"/> (e.g. a model) share a colour and one legend entry, so the lines read
+    /// by group; runs without a group get a colour and an entry each. Lines without an evaluation are left out.
+    /// </summary>
+    /// <param name="runs">The runs, each with at least one metrics line.</param>
+    /// <param name="title">What the picture shows, e.g. the task.</param>
+    /// <param name="pngPath">The picture to write (replaced atomically).</param>
+    /// <exception cref="MalformedDataException">There is no run, or a run has no evaluated metrics line.</exception>
+    public static void LearningCurves(IReadOnlyList<LearningCurveSeries> runs, string title, string pngPath)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentException.ThrowIfNullOrWhiteSpace(title);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pngPath);
+        if (runs.Count == 0) throw new MalformedDataException("Learning curves need at least one run.");
+        bool gap = runs.All(r => r.Metrics.Any(m => m.EvalOptimalCostBits is not null));
+        var palette = new ScottPlot.Palettes.Category10();
+        var colours = new Dictionary<string, Color>(StringComparer.Ordinal);
+        var cost = new List<Line>();
+        var lower = new List<Line>();
+        foreach (LearningCurveSeries run in runs)
+        {
+            ArgumentNullException.ThrowIfNull(run);
+            var evaluated = run.Metrics.Where(m => m.EvalCostBits is not null && (gap ? m.EvalOptimalCostBits is not null : m.EvalBitErrors is not null)).ToArray();
+            if (evaluated.Length == 0) throw new MalformedDataException($"Run \"{run.Name}\" has no evaluated metrics line.");
+            string key = run.Group ?? run.Name;
+            bool first = !colours.ContainsKey(key);
+            if (first) colours[key] = palette.GetColor(colours.Count);
+            string legend = first ? key : "";
+            double[] xs = evaluated.Select(m => (double)m.Sequences).ToArray();
+            cost.Add(new Line(legend, xs, evaluated.Select(m => m.EvalCostBits!.Value).ToArray(), colours[key]));
+            lower.Add(new Line(legend, xs, evaluated.Select(m => gap ? m.EvalCostBits!.Value - m.EvalOptimalCostBits!.Value : m.EvalBitErrors!.Value).ToArray(), colours[key]));
+        }
+        WriteStacked(pngPath, $"{title}: evaluation", "sequences seen", cost, lower,
+            gap ? ($"{title}: evaluation cost above the optimum", "bits per sequence above the optimum") : null);
+    }
+
     /// <summary>Width in pixels reserved for the y axis, so that stacked panels' data areas line up.</summary>
     private const float LeftAxisSize = 85;
 
-    /// <summary>One named line: x and y values of equal length.</summary>
-    internal sealed record Line(string Name, double[] Xs, double[] Ys);
+    /// <summary>One named line: x and y values of equal length, in its own colour or the next of the plot's palette.</summary>
+    internal sealed record Line(string Name, double[] Xs, double[] Ys, Color? Colour = null);
 
     /// <summary>Writes the cost panel above the bit-error panel, both over the same x range.</summary>
     private static void WriteStacked(string pngPath, string what, string xLabel, IReadOnlyList<Line> cost, IReadOnlyList<Line> errors,
@@ -140,6 +179,7 @@ public static class CurvePlots
             double[] ys = scale.IsLog ? line.Ys.Select(scale.ToLog).ToArray() : line.Ys;
             var scatter = plot.Add.Scatter(line.Xs, ys);
             scatter.LegendText = line.Name;
+            if (line.Colour is { } colour) scatter.Color = colour;
             scatter.LineWidth = 2;
             scatter.MarkerSize = line.Xs.Length > 60 ? 0 : 6;
         }

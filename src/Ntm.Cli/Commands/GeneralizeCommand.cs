@@ -8,7 +8,10 @@ namespace Ntm.Cli.Commands;
 /// <summary><c>ntm generalize</c>: evaluates a trained run along its task's axis beyond the training range.</summary>
 internal static class GeneralizeCommand
 {
-    public static Command Build()
+    public static Command Build() => Build(out _);
+
+    /// <summary>The command, and the function that evaluates a run for its parsed arguments and gives what <c>--json</c> prints.</summary>
+    internal static Command Build(out Func<ParseResult, object> jsonOf)
     {
         var dir = new Argument<string>("dir") { Description = "The run's folder." };
         var best = Cli.BestOption();
@@ -18,28 +21,23 @@ internal static class GeneralizeCommand
         var json = Cli.Opt("--json", "Print a JSON array instead of a table.", false);
         var cmd = new Command("generalize", "Evaluate a trained run beyond its training range (copy: lengths 10-120; repeat copy: length or repeats doubled; recall: 6-20 items; sort: more inputs).")
         { dir, best, memoryRows, count, seed, json };
-        cmd.SetAction(p => Cli.Run(() =>
+        (RunFolder Run, IReadOnlyList<GeneralizationRow> Rows) Evaluate(ParseResult p)
         {
             RunFolder run = RunFolder.Open(p.GetValue(dir)!);
             NeuralTuringMachine model = Cli.LoadMachine(run, p.GetValue(best), p.GetValue(memoryRows));
-            IReadOnlyList<GeneralizationRow> rows = Generalization.Run(model, run.Task, p.GetValue(count), p.GetValue(seed));
+            return (run, Generalization.Run(model, run.Task, p.GetValue(count), p.GetValue(seed)));
+        }
+        jsonOf = p =>
+        {
+            var (run, rows) = Evaluate(p);
+            return ToJson(run, rows);
+        };
+        cmd.SetAction(p => Cli.Run(() =>
+        {
+            var (run, rows) = Evaluate(p);
             if (p.GetValue(json))
             {
-                Cli.PrintJson(rows.Select(r =>
-                {
-                    var o = new Dictionary<string, object?> { ["task"] = run.Settings.Task };
-                    foreach (var (k, v) in r.Axis) o[k] = v;
-                    o["sequences"] = r.Score.Sequences;
-                    o["cost_bits"] = r.Score.CostBits;
-                    o["bit_errors"] = r.Score.BitErrors;
-                    if (r.Score.OptimalCostBits is { } opt)
-                    {
-                        o["optimal_cost_bits"] = opt;
-                        o["gap_bits"] = r.Score.GapBits;
-                        o["gap_standard_error_bits"] = r.Score.GapStandardErrorBits is { } se && double.IsFinite(se) ? se : null;
-                    }
-                    return o;
-                }).ToList());
+                Cli.PrintJson(ToJson(run, rows));
                 return 0;
             }
             var table = new Table().Title($"{run.Settings.Task}: generalisation ({p.GetValue(count)} sequences per row)");
@@ -71,4 +69,20 @@ internal static class GeneralizeCommand
         }));
         return cmd;
     }
+
+    private static List<Dictionary<string, object?>> ToJson(RunFolder run, IReadOnlyList<GeneralizationRow> rows) => rows.Select(r =>
+    {
+        var o = new Dictionary<string, object?> { ["task"] = run.Settings.Task };
+        foreach (var (k, v) in r.Axis) o[k] = v;
+        o["sequences"] = r.Score.Sequences;
+        o["cost_bits"] = r.Score.CostBits;
+        o["bit_errors"] = r.Score.BitErrors;
+        if (r.Score.OptimalCostBits is { } opt)
+        {
+            o["optimal_cost_bits"] = opt;
+            o["gap_bits"] = r.Score.GapBits;
+            o["gap_standard_error_bits"] = r.Score.GapStandardErrorBits is { } se && double.IsFinite(se) ? se : null;
+        }
+        return o;
+    }).ToList();
 }

@@ -15,7 +15,10 @@ internal static class LimitsCommand
     /// <summary>The JSON file <c>--out</c> writes.</summary>
     public const string JsonFileName = "limits.json";
 
-    public static Command Build()
+    public static Command Build() => Build(out _);
+
+    /// <summary>The command, and the function that searches the runs of its parsed arguments and gives what <c>--json</c> prints.</summary>
+    internal static Command Build(out Func<ParseResult, object> jsonOf)
     {
         var dirs = new Argument<string[]>("dir") { Description = "Run folders (seeds, models) of one task.", Arity = ArgumentArity.OneOrMore };
         var best = Cli.BestOption();
@@ -38,7 +41,7 @@ internal static class LimitsCommand
         var cmd = new Command("limits",
             "Find where trained machines stop working along their task's axis (copy: length; recall: items; ...): the largest value with 99% of sequences exact and with under 1% of bits wrong, with intervals, at each memory size; and why they break.")
         { dirs, best, rows, count, seed, max, axis, json, outDir };
-        cmd.SetAction(p => Cli.Run(() =>
+        List<(string Run, string Model, LimitsResult Result)> Search(ParseResult p)
         {
             var results = new List<(string Run, string Model, LimitsResult Result)>();
             var runs = p.GetValue(dirs)!.Select(d => (Dir: d, Run: RunFolder.Open(d))).ToList();
@@ -56,6 +59,12 @@ internal static class LimitsCommand
                     results.Add((dir, ModelName(run.Settings.Model), r));
                 }
             }
+            return results;
+        }
+        jsonOf = p => Search(p).Select(x => ToJson(x.Run, x.Model, x.Result)).ToList();
+        cmd.SetAction(p => Cli.Run(() =>
+        {
+            var results = Search(p);
 
             var objects = results.Select(x => ToJson(x.Run, x.Model, x.Result)).ToList();
             if (p.GetValue(outDir) is { } folder)

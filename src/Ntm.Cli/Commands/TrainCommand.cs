@@ -11,7 +11,23 @@ namespace Ntm.Cli.Commands;
 /// <summary><c>ntm train</c>: trains a machine on a task and saves the run to a folder.</summary>
 internal static class TrainCommand
 {
-    public static Command Build()
+    public static Command Build() => Build(out _);
+
+    /// <summary>
+    /// The settings a new run would start with for these <c>ntm train</c> arguments (a task and options, no
+    /// <c>--resume</c>), read by the command's own parser so that they mean exactly what they mean on the command line.
+    /// </summary>
+    /// <exception cref="InvalidConfigurationException">The arguments do not parse, or a value is out of range.</exception>
+    internal static RunSettings ParseSettings(IReadOnlyList<string> args)
+    {
+        Command cmd = Build(out Func<ParseResult, RunSettings> settingsOf);
+        ParseResult p = cmd.Parse(args.ToArray());
+        if (p.Errors.Count > 0) throw new InvalidConfigurationException(p.Errors[0].Message);
+        return settingsOf(p);
+    }
+
+    /// <summary>The command, and the function that turns its parsed arguments into a new run's settings.</summary>
+    private static Command Build(out Func<ParseResult, RunSettings> settingsOf)
     {
         var task = new Argument<string?>("task")
         {
@@ -52,6 +68,58 @@ internal static class TrainCommand
             task, model, controller, seed, sequences, maxSeconds, batchSize, optimizer, lr, rows, width, readHeads, writeHeads,
             ctrlSize, ctrlLayers, shifts, memInit, clipValue, clipNorm, clipCarry, lrDecay, shards, threads, reportEvery, checkpointEvery, noStop, set, outDir, resume,
         };
+
+        RunSettings NewRun(ParseResult p)
+        {
+            string taskName = p.GetValue(task) ?? throw new InvalidConfigurationException(
+                $"Name a task to train ({string.Join(", ", TaskCatalog.Names)}) or give --resume DIR.");
+            taskName = taskName.ToLowerInvariant();
+            ModelKind kind = EnumSpelling.Parse<ModelKind>(p.GetValue(model)!);
+            NtmConfig config = ModelPresets.For(taskName, kind);
+            if (p.GetValue(controller) is { } ck)
+                config = config with { Controller = EnumSpelling.Parse<ControllerKind>(ck) };
+            if (p.GetValue(memInit) is { } mi)
+                config = config with { MemoryInit = EnumSpelling.Parse<MemoryInit>(mi) };
+            config = config with
+            {
+                MemoryRows = p.GetValue(rows) ?? config.MemoryRows,
+                MemoryWidth = p.GetValue(width) ?? config.MemoryWidth,
+                ReadHeads = p.GetValue(readHeads) ?? config.ReadHeads,
+                WriteHeads = p.GetValue(writeHeads) ?? config.WriteHeads,
+                ControllerSize = p.GetValue(ctrlSize) ?? config.ControllerSize,
+                ControllerLayers = p.GetValue(ctrlLayers) ?? config.ControllerLayers,
+                ShiftRange = p.GetValue(shifts) ?? config.ShiftRange,
+            };
+            OptimizerKind opt = EnumSpelling.Parse<OptimizerKind>(p.GetValue(optimizer)!);
+            ulong s = p.GetValue(seed);
+            return new RunSettings
+            {
+                Task = taskName,
+                TaskSettings = Cli.ParseSettings(p.GetValue(set)),
+                Model = config,
+                ModelSeed = s,
+                Trainer = new TrainerOptions
+                {
+                    BatchSize = p.GetValue(batchSize),
+                    Optimizer = opt,
+                    LearningRate = p.GetValue(lr) ?? ModelPresets.DefaultLearningRate(taskName, kind, opt),
+                    ClipValue = p.GetValue(clipValue),
+                    ClipNorm = p.GetValue(clipNorm),
+                    CarryClip = p.GetValue(clipCarry),
+                    DecaySequences = p.GetValue(lrDecay),
+                    Shards = p.GetValue(shards),
+                    Threads = p.GetValue(threads),
+                    Seed = s,
+                },
+                MaxSequences = p.GetValue(sequences),
+                MaxSeconds = p.GetValue(maxSeconds),
+                ReportEvery = p.GetValue(reportEvery),
+                CheckpointEvery = p.GetValue(checkpointEvery),
+                StopWhenConverged = !p.GetValue(noStop),
+            };
+        }
+        settingsOf = NewRun;
+
         cmd.SetAction(p => Cli.Run(() =>
         {
             string? resumeDir = p.GetValue(resume);
@@ -71,52 +139,10 @@ internal static class TrainCommand
             }
             else
             {
-                string taskName = p.GetValue(task) ?? throw new InvalidConfigurationException(
-                    $"Name a task to train ({string.Join(", ", TaskCatalog.Names)}) or give --resume DIR.");
-                taskName = taskName.ToLowerInvariant();
+                RunSettings settings = NewRun(p);
+                string taskName = settings.Task;
+                ulong s = settings.ModelSeed;
                 ModelKind kind = EnumSpelling.Parse<ModelKind>(p.GetValue(model)!);
-                NtmConfig config = ModelPresets.For(taskName, kind);
-                if (p.GetValue(controller) is { } ck)
-                    config = config with { Controller = EnumSpelling.Parse<ControllerKind>(ck) };
-                if (p.GetValue(memInit) is { } mi)
-                    config = config with { MemoryInit = EnumSpelling.Parse<MemoryInit>(mi) };
-                config = config with
-                {
-                    MemoryRows = p.GetValue(rows) ?? config.MemoryRows,
-                    MemoryWidth = p.GetValue(width) ?? config.MemoryWidth,
-                    ReadHeads = p.GetValue(readHeads) ?? config.ReadHeads,
-                    WriteHeads = p.GetValue(writeHeads) ?? config.WriteHeads,
-                    ControllerSize = p.GetValue(ctrlSize) ?? config.ControllerSize,
-                    ControllerLayers = p.GetValue(ctrlLayers) ?? config.ControllerLayers,
-                    ShiftRange = p.GetValue(shifts) ?? config.ShiftRange,
-                };
-                OptimizerKind opt = EnumSpelling.Parse<OptimizerKind>(p.GetValue(optimizer)!);
-                ulong s = p.GetValue(seed);
-                var settings = new RunSettings
-                {
-                    Task = taskName,
-                    TaskSettings = Cli.ParseSettings(p.GetValue(set)),
-                    Model = config,
-                    ModelSeed = s,
-                    Trainer = new TrainerOptions
-                    {
-                        BatchSize = p.GetValue(batchSize),
-                        Optimizer = opt,
-                        LearningRate = p.GetValue(lr) ?? ModelPresets.DefaultLearningRate(taskName, kind, opt),
-                        ClipValue = p.GetValue(clipValue),
-                        ClipNorm = p.GetValue(clipNorm),
-                        CarryClip = p.GetValue(clipCarry),
-                        DecaySequences = p.GetValue(lrDecay),
-                        Shards = p.GetValue(shards),
-                        Threads = p.GetValue(threads),
-                        Seed = s,
-                    },
-                    MaxSequences = p.GetValue(sequences),
-                    MaxSeconds = p.GetValue(maxSeconds),
-                    ReportEvery = p.GetValue(reportEvery),
-                    CheckpointEvery = p.GetValue(checkpointEvery),
-                    StopWhenConverged = !p.GetValue(noStop),
-                };
                 string dir = p.GetValue(outDir)
                     ?? Path.Combine("runs", $"{taskName}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
                 session = TrainingSession.Start(dir, settings);
@@ -209,7 +235,8 @@ internal static class TrainCommand
         }
     }
 
-    private static string Format(MetricsLine m) =>
+    /// <summary>One metrics line as training prints it: sequences, seconds, costs, bit errors, the solved check.</summary>
+    internal static string Format(MetricsLine m) =>
         $"{m.Sequences,9:N0} seq {m.Seconds,7:F1} s  train {m.TrainCostBits,7:F2} bits  eval {m.EvalCostBits,7:F2} bits {m.EvalBitErrors,7:F3} bit errors"
         + (m.EvalOptimalCostBits is { } floor ? $"  gap to optimal {m.EvalCostBits - floor,6:F2} bits" : "")
         + (m.SolvedCheckBitErrors is { } check ? $"  solved check {check:F3}" + (m.SolvedConfirmBitErrors is { } confirm ? $" then {confirm:F3}" : "") : "");

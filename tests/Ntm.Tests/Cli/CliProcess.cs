@@ -20,9 +20,22 @@ internal static class CliProcess
         return psi;
     }
 
-    public static (int Exit, string Out, string Err) Run(params string[] args)
+    public static (int Exit, string Out, string Err) Run(params string[] args) => RunProcess(StartInfo(args));
+
+    /// <summary>Runs <c>ntm ARGS</c> with environment variables set (a null value removes the variable).</summary>
+    public static (int Exit, string Out, string Err) RunWithEnvironment(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        using var p = Process.Start(StartInfo(args))!;
+        ProcessStartInfo psi = StartInfo(args);
+        foreach (var (name, value) in environment)
+            if (value is null) psi.Environment.Remove(name);
+            else psi.Environment[name] = value;
+        return RunProcess(psi);
+    }
+
+    private static (int Exit, string Out, string Err) RunProcess(ProcessStartInfo psi)
+    {
+        string[] args = psi.ArgumentList.Skip(1).ToArray();
+        using var p = Process.Start(psi)!;
         Task<string> stdout = p.StandardOutput.ReadToEndAsync();
         Task<string> stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(120_000))

@@ -76,6 +76,23 @@ public sealed class CurvePlotsTests
     }
 
     [Fact]
+    public void LearningCurves_draws_several_runs_and_refuses_a_run_without_evaluations()
+    {
+        using var folder = new TempFolder();
+        MetricsLine Line(long n, double cost, double errors) => new(n, n / 1000.0, cost + 1, errors + 1, cost, errors);
+        var a = new[] { Line(1000, 60, 20), Line(2000, 10, 3), Line(3000, 0.2, 0) };
+        var b = new[] { Line(1000, 62, 21), Line(2000, 30, 9) };
+        string png = folder.File("plots/learning.png");
+        CurvePlots.LearningCurves([new("seed1", a, "ntm-lstm"), new("seed2", b, "ntm-lstm"), new("lstm seed1", b, "lstm")], "copy", png);
+        PngAssert.IsPicture(png, CurvePlots.Width, 2 * CurvePlots.PanelHeight);
+
+        Assert.Throws<MalformedDataException>(() => CurvePlots.LearningCurves([], "copy", png));
+        var unevaluated = new[] { new MetricsLine(1000, 1, 50, 10, null, null) };
+        var e = Assert.Throws<MalformedDataException>(() => CurvePlots.LearningCurves([new("seed1", a), new("seed9", unevaluated)], "copy", png));
+        Assert.Contains("\"seed9\"", e.Message);
+    }
+
+    [Fact]
     public void GeneralizationCurve_draws_one_or_more_named_series()
     {
         using var folder = new TempFolder();
