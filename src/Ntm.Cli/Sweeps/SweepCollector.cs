@@ -218,7 +218,7 @@ internal static class SweepCollector
             }
         }
         if (finished.Any(f => f.Trial.After.Any(s => s.Command == "limits")))
-            log.WriteLine("collect: no limits picture (this version of Ntm.Viz has no limits plot); the limits are in the table");
+            log.WriteLine("collect: the limits are in the table; for their picture run ntm limits on the trials' run folders with --out");
         return files;
     }
 
