@@ -25,7 +25,7 @@ internal static class GeneralizeCommand
         {
             RunFolder run = RunFolder.Open(p.GetValue(dir)!);
             NeuralTuringMachine model = Cli.LoadMachine(run, p.GetValue(best), p.GetValue(memoryRows));
-            return (run, Generalization.Run(model, run.Task, p.GetValue(count), p.GetValue(seed)));
+            return (run, Progress.Run($"generalize {run.Settings.Task}", report => Generalization.Run(model, run.Task, p.GetValue(count), p.GetValue(seed), report)));
         }
         jsonOf = p =>
         {

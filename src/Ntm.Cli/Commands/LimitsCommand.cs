@@ -41,7 +41,8 @@ internal static class LimitsCommand
         var cmd = new Command("limits",
             "Find where trained machines stop working along their task's axis (copy: length; recall: items; ...): the largest value with 99% of sequences exact and with under 1% of bits wrong, with intervals, at each memory size; and why they break.")
         { dirs, best, rows, count, seed, max, axis, json, outDir };
-        List<(string Run, string Model, LimitsResult Result)> Search(ParseResult p)
+        List<(string Run, string Model, LimitsResult Result)> Search(ParseResult p) => Progress.Run("limits", report => SearchAll(p, report));
+        List<(string Run, string Model, LimitsResult Result)> SearchAll(ParseResult p, Action<string> report)
         {
             var results = new List<(string Run, string Model, LimitsResult Result)>();
             var runs = p.GetValue(dirs)!.Select(d => (Dir: d, Run: RunFolder.Open(d))).ToList();
@@ -55,7 +56,7 @@ internal static class LimitsCommand
                 {
                     NeuralTuringMachine machine = trained.Config.Heads == 0 ? trained : trained.WithMemoryRows(n);
                     LimitsResult r = LimitSearch.Run(machine, run.Task, trained.Config.MemoryRows, p.GetValue(count), p.GetValue(seed), p.GetValue(max),
-                        line => Console.Error.WriteLine($"{dir}: {line}"), p.GetValue(axis));
+                        line => report($"{dir}: {line}"), p.GetValue(axis));
                     results.Add((dir, ModelName(run.Settings.Model), r));
                 }
             }
@@ -98,7 +99,7 @@ internal static class LimitsCommand
         Console.WriteLine("Why it breaks (at the first value past the exact limit):");
         foreach (var (run, _, r) in results)
             Console.WriteLine($"  {run}, {r.MemoryRows} rows: {r.Verdict}");
-        if (results.Count <= 1) return;
+        if (results.GroupBy(x => (x.Model, x.Result.MemoryRows)).All(g => g.Count() == 1)) return;
         var summary = new Table().Title(Markup.Escape("Across runs: median [range]"));
         foreach (string c in new[] { "model", "memory rows", "runs", "99% exact up to", "< 1% bits wrong up to" }) summary.AddColumn(c);
         foreach (var g in results.GroupBy(x => (x.Model, x.Result.MemoryRows)).OrderBy(g => g.Key.Model).ThenBy(g => g.Key.MemoryRows))

@@ -35,9 +35,13 @@ public static class Generalization
 
     /// <summary>
     /// Evaluates <paramref name="count"/> fresh sequences at every axis point (each point from a new stream of
-    /// <paramref name="seed"/>), <see cref="ChunkSize"/> at a time.
+    /// <paramref name="seed"/>), <see cref="ChunkSize"/> at a time; <paramref name="progress"/> hears a line per point.
     /// </summary>
-    public static IReadOnlyList<GeneralizationRow> Run(NeuralTuringMachine model, ISequenceTask task, int count, ulong seed)
-        => Points(task).Select(p => new GeneralizationRow(p.Axis,
-            Evaluation.Run(model, p.Make, count, ChunkSize, new Rng(seed), task as IOptimalCostTask))).ToList();
+    public static IReadOnlyList<GeneralizationRow> Run(NeuralTuringMachine model, ISequenceTask task, int count, ulong seed, Action<string>? progress = null)
+        => Points(task).Select(p =>
+        {
+            var row = new GeneralizationRow(p.Axis, Evaluation.Run(model, p.Make, count, ChunkSize, new Rng(seed), task as IOptimalCostTask));
+            progress?.Invoke($"{task.Name} at {string.Join(", ", p.Axis.Select(a => $"{a.Key} {a.Value}"))}: {row.Score.CostBits:F2} bits, {row.Score.BitErrors:F3} bit errors per sequence");
+            return row;
+        }).ToList();
 }
