@@ -25,8 +25,15 @@ train() {   # train DIR ARGS...: trains into DIR unless it already holds a model
 }
 for s in 1 2 3 4 5; do train "$out/copy-ntm-lstm-$s" copy --seed "$s" --sequences 20000; done
 for s in 1 2 3 4 5; do train "$out/copy-ntm-ff-$s" copy --model ntm-ff --seed "$s" --sequences 20000; done
-for s in 1 2 3; do train "$out/repeat-copy-ntm-lstm-$s" repeat-copy --seed "$s" --sequences 40000; done
-for s in 1 2 3; do train "$out/recall-ntm-lstm-$s" associative-recall --seed "$s" --sequences 60000; done
+solved() {   # solved DIR ARGS...: trains into DIR until solved (or out of sequences) unless it already holds a model
+  local dir=$1; shift
+  [ -f "$dir/model.safetensors" ] && return 0
+  rm -rf "$dir"; mkdir -p "$(dirname "$dir")"
+  ntm train "$@" --threads 1 --out "$dir" > "$dir.log" 2>&1
+  tail -n 1 "$dir.log"
+}
+for s in 1 2 3; do solved "$out/solved/repeat-copy-ntm-lstm-$s" repeat-copy --seed "$s" --sequences 300000; done
+for s in 1 2 3; do solved "$out/solved/associative-recall-ntm-lstm-$s" associative-recall --seed "$s" --sequences 300000; done
 for s in 1 2 3; do train "$out/copy-ntm-lstm-100k-$s" copy --seed "$s" --sequences 100000; done
 for s in 1 2 3; do train "$out/copy-lstm-$s" copy --model lstm --seed "$s" --sequences 20000; done
 
@@ -50,8 +57,9 @@ runs() { for s in "$@"; do echo "$out/$prefix-$s"; done; }
 prefix=copy-ntm-lstm; measure copy-ntm-lstm "$count" 128 256 1024 -- $(runs 1 2 3 4 5)
 prefix=copy-ntm-ff; measure copy-ntm-ff "$count" 128 256 1024 -- $(runs 1 2 3 4 5)
 prefix=copy-lstm; measure copy-lstm "$count" -- $(runs 1 2 3)
-prefix=repeat-copy-ntm-lstm; measure repeat-copy-ntm-lstm "$count" 128 256 1024 -- $(runs 1 2 3)
-prefix=recall-ntm-lstm; measure recall-ntm-lstm "$count" 128 256 1024 -- $(runs 1 2 3)
+prefix=solved/repeat-copy-ntm-lstm; measure repeat-copy-length "$count" 128 256 1024 -- $(runs 1 2 3) --axis length
+prefix=solved/repeat-copy-ntm-lstm; measure repeat-copy-repeats "$count" 128 256 1024 -- $(runs 1 2 3) --axis repeats
+prefix=solved/associative-recall-ntm-lstm; measure recall "$count" 128 256 1024 -- $(runs 1 2 3)
 prefix=copy-ntm-lstm-100k; measure copy-ntm-lstm-100k "$count" 128 1024 -- $(runs 1 2 3)
 prefix=copy-ntm-lstm; measure copy-ntm-lstm-4096 "$count4096" 4096 -- $(runs 1 2 3 4 5)
 prefix=copy-ntm-ff; measure copy-ntm-ff-4096 "$count4096" 4096 -- $(runs 1 2 3 4 5)
