@@ -50,7 +50,8 @@ lines = [f"# {name}", "", what, "", "## How it was trained", "", "```bash", comm
          "## What it scores", "", "| command | cost (bits/seq) | bit errors/seq | exact sequences |", "|---|---|---|---|"]
 for e in evals:
     r = e["result"]
-    lines.append(f"| `ntm {' '.join(e['args'][:-1])}` | {r['cost_bits']:.3f} | {r['bit_errors']:.3f} | {r.get('exact_fraction', 0):.1%} |")
+    cost = f"{r['cost_bits']:.3f}" + (f" (optimal predictor {r['optimal_cost_bits']:.3f}, gap {r['gap_bits']:.2f} ± {r['gap_standard_error_bits']:.2f})" if "gap_bits" in r else "")
+    lines.append(f"| `ntm {' '.join(e['args'][:-1])}` | {cost} | {r['bit_errors']:.3f} | {r.get('exact_fraction', 0):.1%} |")
 lines += ["", "`tests/Ntm.Tests/Models` checks these figures on every test run (`expected.json`).", "",
           f"## Beyond the training range (`ntm generalize {rel}`, 100 sequences per row)", ""]
 keys = [k for k in gen[0] if k not in ("task", "sequences", "cost_bits", "bit_errors", "optimal_cost_bits", "gap_bits", "gap_standard_error_bits")]
