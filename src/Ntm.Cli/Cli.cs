@@ -151,6 +151,21 @@ internal static class Cli
         return rows is { } n ? model.WithMemoryRows(n) : model;
     }
 
+    /// <summary>The <c>--hard</c> option: run with hard attention (every weighting one-hot at its largest entry).</summary>
+    public static Option<bool> HardOption() => Opt("--hard",
+        "Run with hard attention: every read and write weighting becomes one-hot at its largest entry before it is used (or, with --hard-threshold, keeps the entries at or above it).", false);
+
+    /// <summary>The <c>--hard-threshold</c> option: hard attention keeping the entries at or above a threshold.</summary>
+    public static Option<double?> HardThresholdOption() => OptNull<double>("--hard-threshold",
+        "With --hard: keep each weighting's entries at or above this value, renormalised, instead of only the largest (0 < X <= 1).");
+
+    /// <summary>The attention the two options ask for.</summary>
+    public static Model.HardAttention Attention(bool hard, double? threshold)
+    {
+        if (threshold is not null && !hard) throw new InvalidConfigurationException("--hard-threshold goes with --hard.");
+        return !hard ? Model.HardAttention.Soft : threshold is { } t ? Model.HardAttention.Threshold(t) : Model.HardAttention.ArgMax;
+    }
+
     public static string F(double x, int digits = 3) => x.ToString("F" + digits, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A number that a metrics file may leave out (no evaluation at that report): "n/a" when it is missing.</summary>

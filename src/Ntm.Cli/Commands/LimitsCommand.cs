@@ -35,12 +35,14 @@ internal static class LimitsCommand
         var count = Cli.Opt("--count", "Fresh sequences per axis value.", 100).AtLeast(1);
         var seed = Cli.Opt("--seed", "Seed of the sequences.", 12345UL);
         var max = Cli.OptNull<int>("--max", "Largest axis value searched (default: twice the memory rows or twice the training maximum, whichever is larger).").AtLeast(1);
+        var hard = Cli.HardOption();
+        var hardThreshold = Cli.HardThresholdOption();
         var axis = Cli.OptStr("--axis", "The axis to search along (default: the task's own, e.g. length; repeat copy also has repeats).");
         var json = Cli.Opt("--json", "Print a JSON array instead of tables.", false);
         var outDir = Cli.OptStr("--out", $"Also write {JsonFileName} and the pictures into this folder.");
         var cmd = new Command("limits",
             "Find where trained machines stop working along their task's axis (copy: length; recall: items; ...): the largest value with 99% of sequences exact and with under 1% of bits wrong, with intervals, at each memory size; and why they break.")
-        { dirs, best, rows, count, seed, max, axis, json, outDir };
+        { dirs, best, rows, count, seed, max, axis, hard, hardThreshold, json, outDir };
         List<(string Run, string Model, LimitsResult Result)> Search(ParseResult p) => Progress.Run("limits", report => SearchAll(p, report));
         List<(string Run, string Model, LimitsResult Result)> SearchAll(ParseResult p, Action<string> report)
         {
@@ -54,7 +56,8 @@ internal static class LimitsCommand
                 int[] sizes = p.GetValue(rows) is { Length: > 0 } given ? given : [trained.Config.MemoryRows];
                 foreach (int n in sizes)
                 {
-                    NeuralTuringMachine machine = trained.Config.Heads == 0 ? trained : trained.WithMemoryRows(n);
+                    NeuralTuringMachine machine = (trained.Config.Heads == 0 ? trained : trained.WithMemoryRows(n))
+                        .WithAttention(Cli.Attention(p.GetValue(hard), p.GetValue(hardThreshold)));
                     LimitsResult r = LimitSearch.Run(machine, run.Task, trained.Config.MemoryRows, p.GetValue(count), p.GetValue(seed), p.GetValue(max),
                         line => report($"{dir}: {line}"), p.GetValue(axis));
                     results.Add((dir, ModelName(run.Settings.Model), r));
@@ -121,6 +124,7 @@ internal static class LimitsCommand
         ["model"] = model,
         ["task"] = r.Task,
         ["memory_rows"] = r.MemoryRows,
+        ["attention"] = r.Attention,
         ["trained_memory_rows"] = r.TrainedMemoryRows,
         ["axis"] = r.Axis,
         ["training_max"] = r.TrainingMax,

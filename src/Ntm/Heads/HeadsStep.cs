@@ -121,6 +121,7 @@ internal sealed class HeadsStep<T> where T : unmanaged, IFloatingPointIeee754<T>
         ws.KeyNorm[sb * _heads + hd] = HeadAddressing.Forward<T>(ws.HeadAct.AsSpan(sb * _p + _slices.Offsets[hd], _slices.Layouts[hd].Size),
             _slices.Layouts[hd], PreviousWeighting(ws, t, b, batch, hd), memory, norms,
             ws.Sim.AsSpan(at, _n), ws.Wc.AsSpan(at, _n), ws.Wg.AsSpan(at, _n), ws.Wt.AsSpan(at, _n), ws.W.AsSpan(at, _n));
+        if (ws.Streaming) ws.Attention.Apply(ws.W.AsSpan(at, _n));   // hard-attention execution (evaluation only)
     }
 
     private void AddressBackward(ShardWorkspace<T> ws, int t, int b, int batch, int hd, ReadOnlySpan<T> dw,

@@ -83,6 +83,7 @@ public static class FailureDiagnosis
             throw new InvalidConfigurationException("This model has no memory heads (a plain LSTM): there is no focus to diagnose.");
         var ws = machine.StreamingWorkspace;
         ws.RecordFocus = true;
+        ws.Attention = machine.Attention;
         try
         {
             NeuralTuringMachine.Load(batch, ws, 0, batch.BatchSize);

@@ -31,6 +31,9 @@ public sealed record LimitPoint(int Value, int Sequences, double ExactFraction, 
 public sealed record LimitsResult(string Task, int MemoryRows, int TrainedMemoryRows, string Axis, int TrainingMax, int Cap,
     BreakdownLimit Exact, BreakdownLimit Bits, IReadOnlyList<LimitPoint> Points, FailureReport? Diagnosis)
 {
+    /// <summary>How the machine used its weightings: <c>soft</c>, or hard attention (<see cref="HardAttention"/>).</summary>
+    public string Attention { get; init; } = HardAttention.Soft.ToString();
+
     /// <summary>Why it breaks in one line: the diagnosis's verdict, or why there is none.</summary>
     public string Verdict => Diagnosis?.Verdict
         ?? (Exact.Censored ? $"nothing failed up to {Axis} {Cap}" : "no memory heads: nothing to diagnose");
@@ -108,6 +111,7 @@ public static class LimitSearch
             diagnosis = FailureDiagnosis.DiagnoseFailing(machine, (g, n) => axis.Make(g, n, at), new Rng(seed ^ 0xD1A6UL), at,
                 DiagnosedSequences, Math.Clamp(StepsPerChunk / Math.Max(steps, 1), 1, Generalization.ChunkSize), MaxDiagnosedSequences);
         }
-        return new LimitsResult(task.Name, machine.Config.MemoryRows, trainedMemoryRows, axis.Name, axis.TrainingMax, top, exact, bits, points, diagnosis);
+        return new LimitsResult(task.Name, machine.Config.MemoryRows, trainedMemoryRows, axis.Name, axis.TrainingMax, top, exact, bits, points, diagnosis)
+            { Attention = machine.Attention.ToString() };
     }
 }

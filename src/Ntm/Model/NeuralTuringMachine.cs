@@ -24,6 +24,7 @@ public sealed class NeuralTuringMachine
     private readonly MachineEngine<float> _engine;
     private ShardWorkspace<float>[] _workspaces = [];
     private ShardWorkspace<float>? _streaming;
+    private readonly HardAttention _attention = HardAttention.Soft;
 
     /// <summary>The machine's shape.</summary>
     public NtmConfig Config { get; }
@@ -75,6 +76,29 @@ public sealed class NeuralTuringMachine
     /// initial weightings reach (they would lose 1% or more of their weight).</exception>
     public NeuralTuringMachine WithMemoryRows(int rows) => MemoryResize.Resize(this, rows);
 
+    /// <summary>How <see cref="Evaluate"/>, <see cref="Predict"/> and the diagnosis of a limit search use the heads' weightings.</summary>
+    public HardAttention Attention => _attention;
+
+    /// <summary>
+    /// The same trained machine (sharing its parameters) run with <paramref name="attention"/>: with
+    /// <see cref="HardAttention.ArgMax"/> every read and write weighting is one-hot at its largest entry
+    /// (<see cref="Evaluate"/>, <see cref="Predict"/>); <see cref="Trace"/> and training stay soft.
+    /// </summary>
+    public NeuralTuringMachine WithAttention(HardAttention attention)
+    {
+        ArgumentNullException.ThrowIfNull(attention);
+        return attention == _attention ? this : new NeuralTuringMachine(this, attention);
+    }
+
+    private NeuralTuringMachine(NeuralTuringMachine trained, HardAttention attention)
+    {
+        Config = trained.Config;
+        Layout = trained.Layout;
+        _engine = trained._engine;
+        Parameters = trained.Parameters;
+        _attention = attention;
+    }
+
     /// <summary>Number of trainable parameters.</summary>
     public int TrainableParameterCount => Layout.TrainableCount;
 
@@ -119,6 +143,7 @@ public sealed class NeuralTuringMachine
         CheckBatch(batch);
         var ws = StreamingWorkspace;
         ws.RecordFocus = false;
+        ws.Attention = _attention;
         Load(batch, ws, 0, batch.BatchSize);
         _engine.Forward(Parameters, ws, batch.Steps, batch.BatchSize);
         var cost = new double[batch.BatchSize];
@@ -134,6 +159,7 @@ public sealed class NeuralTuringMachine
         CheckBatch(batch);
         var ws = StreamingWorkspace;
         ws.RecordFocus = false;
+        ws.Attention = _attention;
         Load(batch, ws, 0, batch.BatchSize);
         _engine.Forward(Parameters, ws, batch.Steps, batch.BatchSize);
         var y = new float[batch.Steps * batch.BatchSize * batch.OutputSize];

@@ -82,6 +82,9 @@ internal sealed class ShardWorkspace<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>Whether a streaming forward pass records each head's focus per step.</summary>
     public bool RecordFocus;
 
+    /// <summary>How a streaming forward pass uses the weightings: soft as trained, or made discrete.</summary>
+    public HardAttention Attention = HardAttention.Soft;
+
     public ShardWorkspace(NtmConfig config, ParameterLayout layout, bool streaming = false)
     {
         Config = config;

@@ -134,4 +134,46 @@ public static class Evaluation
         double variance = count > 1 ? Math.Max(0, (gapSquares - count * mean * mean) / (count - 1)) : double.NaN;
         return new EvaluationResult(cost, errors, scoredBits, optimal / count, Math.Sqrt(variance / count));
     }
+
+    /// <summary>
+    /// How often two machines (e.g. a trained machine run soft and run with hard attention,
+    /// <see cref="NeuralTuringMachine.WithAttention"/>) give the same thresholded outputs on the same
+    /// <paramref name="count"/> fresh sequences: the fraction of scored output bits on the same side of
+    /// 0.5, and the fraction of sequences on which every scored bit agrees.
+    /// </summary>
+    /// <exception cref="InvalidConfigurationException"><paramref name="count"/> or <paramref name="batchSize"/> is below 1.</exception>
+    public static (double Bits, double Sequences) Agreement(NeuralTuringMachine a, NeuralTuringMachine b, Func<Rng, int, SequenceBatch> make,
+        int count, int batchSize, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(make);
+        if (count < 1 || batchSize < 1) throw new InvalidConfigurationException($"Compare at least 1 sequence in batches of at least 1, got {count} and {batchSize}.");
+        long bits = 0, same = 0;
+        int sequences = 0, identical = 0;
+        for (int done = 0; done < count; done += batchSize)
+        {
+            SequenceBatch batch = make(rng, Math.Min(batchSize, count - done));
+            float[] ya = a.Predict(batch), yb = b.Predict(batch);
+            int n = batch.BatchSize, o = batch.OutputSize;
+            for (int s = 0; s < n; s++)
+            {
+                bool all = true;
+                for (int t = 0; t < batch.Steps; t++)
+                {
+                    if (batch.Mask[t * n + s] == 0) continue;
+                    for (int j = 0; j < o; j++)
+                    {
+                        int k = (t * n + s) * o + j;
+                        bits++;
+                        if ((ya[k] > 0.5f) == (yb[k] > 0.5f)) same++;
+                        else all = false;
+                    }
+                }
+                sequences++;
+                if (all) identical++;
+            }
+        }
+        return (bits > 0 ? (double)same / bits : 1, (double)identical / sequences);
+    }
 }

@@ -106,6 +106,8 @@ public sealed class Trainer
         Model = model;
         Task = task;
         Options = options.Validate();
+        if (model.Attention.IsHard)
+            throw new InvalidConfigurationException($"A machine run with {model.Attention} attention cannot be trained; train the soft machine and run it hard afterwards.");
         if (task.InputSize != model.Config.InputSize || task.OutputSize != model.Config.OutputSize)
             throw new InvalidConfigurationException(
                 $"The task '{task.Name}' has input width {task.InputSize} and output width {task.OutputSize}, but the machine has {model.Config.InputSize} and {model.Config.OutputSize}.");
