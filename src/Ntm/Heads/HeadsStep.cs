@@ -34,7 +34,7 @@ internal sealed class HeadsStep<T> where T : unmanaged, IFloatingPointIeee754<T>
         for (int hd = 0; hd < _heads; hd++)
             HeadActivation.Forward<T>(raw.Slice(_slices.Offsets[hd]), act.Slice(_slices.Offsets[hd]), _slices.Layouts[hd]);
 
-        int prev = ws.MemorySlot(t) * batch + b, next = ws.MemorySlot(t + 1) * batch + b, sw = ws.Slot(t) * batch + b;
+        int prev = ws.Slot(t) * batch + b, next = ws.Slot(t + 1) * batch + b, sw = prev;   // memory slot t holds M_{t-1}
         ReadOnlySpan<T> memPrev = ws.Mem.AsSpan(prev * nm, nm), normPrev = ws.MemNorm.AsSpan(prev * _n, _n);
         Span<T> mem = ws.Mem.AsSpan(next * nm, nm), norm = ws.MemNorm.AsSpan(next * _n, _n);
         for (int hd = 0; hd < _writes; hd++) Address(ws, t, b, batch, hd, memPrev, normPrev);

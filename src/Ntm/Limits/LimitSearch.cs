@@ -78,12 +78,13 @@ public static class LimitSearch
         int start = Math.Max(axis.TrainingMax, axis.Minimum);
         int top = Math.Max(cap ?? DefaultCap(machine.Config.MemoryRows, axis.TrainingMax), start);
 
+        // Sequences run at once at axis value v: at most StepsPerChunk sequence-steps (one sequence is drawn to learn its length).
+        int ChunkAt(int v) => Math.Clamp(StepsPerChunk / Math.Max(axis.Make(new Rng(seed), 1, v).Steps, 1), 1, Generalization.ChunkSize);
+
         AxisScore Score(int v)
         {
             var rng = new Rng(seed ^ (0x9E3779B97F4A7C15UL * (ulong)(v + 1)));
-            int steps = axis.Make(new Rng(seed), 1, v).Steps;
-            int chunk = Math.Clamp(StepsPerChunk / Math.Max(steps, 1), 1, Generalization.ChunkSize);
-            EvaluationResult r = Evaluation.Run(machine, (g, n) => axis.Make(g, n, v), count, chunk, rng);
+            EvaluationResult r = Evaluation.Run(machine, (g, n) => axis.Make(g, n, v), count, ChunkAt(v), rng);
             progress?.Invoke($"{task.Name} at {axis.Name} {v} with {machine.Config.MemoryRows} rows: {r.ExactFraction:P1} exact, bit error rate {r.BitErrorRate:G3}");
             return new AxisScore(v, r.SequenceBitErrors, (double)r.ScoredBits / r.Sequences);
         }
@@ -107,9 +108,8 @@ public static class LimitSearch
         if (machine.Config.Heads > 0 && !exact.Censored)
         {
             int at = exactValue is { } e ? e + 1 : start;
-            int steps = axis.Make(new Rng(seed), 1, at).Steps;
             diagnosis = FailureDiagnosis.DiagnoseFailing(machine, (g, n) => axis.Make(g, n, at), new Rng(seed ^ 0xD1A6UL), at,
-                DiagnosedSequences, Math.Clamp(StepsPerChunk / Math.Max(steps, 1), 1, Generalization.ChunkSize), MaxDiagnosedSequences);
+                DiagnosedSequences, ChunkAt(at), MaxDiagnosedSequences);
         }
         return new LimitsResult(task.Name, machine.Config.MemoryRows, trainedMemoryRows, axis.Name, axis.TrainingMax, top, exact, bits, points, diagnosis)
             { Attention = machine.Attention.ToString() };

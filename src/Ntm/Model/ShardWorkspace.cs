@@ -92,11 +92,11 @@ internal sealed class ShardWorkspace<T> where T : unmanaged, IFloatingPointIeee7
         Streaming = streaming;
     }
 
-    /// <summary>The slot of step t's memory-sized records (weightings, similarities): t, or t mod 2 when streaming.</summary>
+    /// <summary>
+    /// The slot of time index t in the memory-sized records: t, or t mod 2 when streaming. Step t's
+    /// weightings and similarities sit in slot t; memory slot t holds M_{t-1} (slot 0 the initial memory).
+    /// </summary>
     public int Slot(int t) => Streaming ? t & 1 : t;
-
-    /// <summary>The slot of memory M_{t-1} (M_{-1}, the initial memory, is slot 0): t, or t mod 2 when streaming.</summary>
-    public int MemorySlot(int t) => Streaming ? t & 1 : t;
 
     public int UWidth(int layer) => Controllers.ControllerShape.InputWidth(Config, layer);
     public int GateWidth => Controllers.ControllerShape.GateWidth(Config);
