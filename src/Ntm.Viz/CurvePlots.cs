@@ -145,11 +145,92 @@ public static class CurvePlots
             gap ? ($"{title}: evaluation cost above the optimum", "bits per sequence above the optimum") : null);
     }
 
+    /// <summary>
+    /// Draws the learning curves of several groups of runs (e.g. one group per model, one run per seed) as one line
+    /// per group, its mean over the group's runs, inside a shaded band from the group's lowest to its highest run:
+    /// the evaluation cost in bits per sequence above, the evaluation bit errors per sequence (or, where every run has
+    /// the optimal predictor's cost, the cost above it) below, against sequences seen. A run that stopped before the
+    /// longest run of its group (a run stops once solved) counts with its last evaluation from then on, so the mean
+    /// does not jump when the fastest runs leave it; the legend gives the number of runs in each group. Runs without a
+    /// group form a group each.
+    /// </summary>
+    /// <param name="runs">The runs, each with at least one evaluated metrics line.</param>
+    /// <param name="title">What the picture shows, e.g. the task.</param>
+    /// <param name="pngPath">The picture to write (replaced atomically).</param>
+    /// <exception cref="MalformedDataException">There is no run, or a run has no evaluated metrics line.</exception>
+    public static void LearningCurveBands(IReadOnlyList<LearningCurveSeries> runs, string title, string pngPath)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentException.ThrowIfNullOrWhiteSpace(title);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pngPath);
+        if (runs.Count == 0) throw new MalformedDataException("Learning curves need at least one run.");
+        bool gap = runs.All(r => r.Metrics.Any(m => m.EvalOptimalCostBits is not null));
+        var palette = new ScottPlot.Palettes.Category10();
+        var cost = new List<Line>();
+        var lower = new List<Line>();
+        foreach (var group in runs.GroupBy(r => r.Group ?? r.Name))
+        {
+            var upper = new List<(double X, double Y)[]>();
+            var bottom = new List<(double X, double Y)[]>();
+            foreach (LearningCurveSeries run in group)
+            {
+                var evaluated = run.Metrics.Where(m => m.EvalCostBits is not null && (gap ? m.EvalOptimalCostBits is not null : m.EvalBitErrors is not null)).ToArray();
+                if (evaluated.Length == 0) throw new MalformedDataException($"Run \"{run.Name}\" has no evaluated metrics line.");
+                upper.Add(evaluated.Select(m => ((double)m.Sequences, m.EvalCostBits!.Value)).ToArray());
+                bottom.Add(evaluated.Select(m => ((double)m.Sequences, gap ? m.EvalCostBits!.Value - m.EvalOptimalCostBits!.Value : m.EvalBitErrors!.Value)).ToArray());
+            }
+            Color colour = palette.GetColor(cost.Count);
+            string legend = upper.Count == 1 ? group.Key : $"{group.Key} ({upper.Count} runs: mean, lowest-highest)";
+            cost.Add(Band(legend, upper, colour));
+            lower.Add(Band(legend, bottom, colour));
+        }
+        WriteStacked(pngPath, $"{title}: evaluation", "sequences seen", cost, lower,
+            gap ? ($"{title}: evaluation cost above the optimum", "bits per sequence above the optimum") : null);
+    }
+
+    /// <summary>
+    /// The mean, lowest and highest of several curves at every x any of them has, each curve holding its last value
+    /// after its end (and counting from its first point only).
+    /// </summary>
+    internal static Line Band(string name, IReadOnlyList<(double X, double Y)[]> curves, Color? colour = null)
+    {
+        double[] xs = curves.SelectMany(c => c.Select(p => p.X)).Distinct().Order().ToArray();
+        var mean = new double[xs.Length];
+        var low = new double[xs.Length];
+        var high = new double[xs.Length];
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double sum = 0, lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+            int n = 0;
+            foreach (var curve in curves)
+            {
+                // The curve's value at xs[i]: its last point at or before it.
+                int at = -1;
+                for (int j = 0; j < curve.Length && curve[j].X <= xs[i]; j++) at = j;
+                if (at < 0) continue;
+                double y = curve[at].Y;
+                sum += y; n++;
+                lo = Math.Min(lo, y); hi = Math.Max(hi, y);
+            }
+            mean[i] = sum / n; low[i] = lo; high[i] = hi;
+        }
+        return new Line(name, xs, mean, colour) { Low = curves.Count > 1 ? low : null, High = curves.Count > 1 ? high : null };
+    }
+
     /// <summary>Width in pixels reserved for the y axis, so that stacked panels' data areas line up.</summary>
     private const float LeftAxisSize = 85;
 
-    /// <summary>One named line: x and y values of equal length, in its own colour or the next of the plot's palette.</summary>
-    internal sealed record Line(string Name, double[] Xs, double[] Ys, Color? Colour = null);
+    /// <summary>
+    /// One named line: x and y values of equal length, in its own colour or the next of the plot's palette; with
+    /// <see cref="Low"/> and <see cref="High"/>, a shaded band between them behind the line.
+    /// </summary>
+    internal sealed record Line(string Name, double[] Xs, double[] Ys, Color? Colour = null)
+    {
+        /// <summary>The band's lower edge at each x, or null for no band.</summary>
+        public double[]? Low { get; init; }
+        /// <summary>The band's upper edge at each x, or null for no band.</summary>
+        public double[]? High { get; init; }
+    }
 
     /// <summary>Writes the cost panel above the bit-error panel, both over the same x range.</summary>
     private static void WriteStacked(string pngPath, string what, string xLabel, IReadOnlyList<Line> cost, IReadOnlyList<Line> errors,
@@ -168,7 +249,7 @@ public static class CurvePlots
     internal static Plot LinePanel(string title, string xLabel, string yLabel, IReadOnlyList<Line> lines, (double Low, double High) xRange)
     {
         var plot = new Plot();
-        YScale scale = YScale.For(lines.SelectMany(l => l.Ys));
+        YScale scale = YScale.For(lines.SelectMany(l => l.Ys.Concat(l.Low ?? []).Concat(l.High ?? [])));
         // The note goes in the title: the y label has only the panel's height to fit in.
         if (scale.IsLog)
             title += scale.HasZeros ? $" (log scale; zeros drawn at {Format(scale.Floor)})" : " (log scale)";
@@ -177,6 +258,13 @@ public static class CurvePlots
         foreach (Line line in lines)
         {
             double[] ys = scale.IsLog ? line.Ys.Select(scale.ToLog).ToArray() : line.Ys;
+            if (line.Low is { } low && line.High is { } high)
+            {
+                var band = plot.Add.FillY(line.Xs, scale.IsLog ? low.Select(scale.ToLog).ToArray() : low,
+                    scale.IsLog ? high.Select(scale.ToLog).ToArray() : high);
+                band.FillColor = (line.Colour ?? Colors.Gray).WithAlpha(0.2);
+                band.LineWidth = 0;
+            }
             var scatter = plot.Add.Scatter(line.Xs, ys);
             scatter.LegendText = line.Name;
             if (line.Colour is { } colour) scatter.Color = colour;

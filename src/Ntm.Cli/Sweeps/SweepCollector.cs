@@ -182,9 +182,11 @@ internal static class SweepCollector
             if (curves.Count > 0)
             {
                 string png = Path.Combine(folder, $"learning-{block.Key}.png");
-                CurvePlots.LearningCurves(curves, block.Key, png);
+                // Several models: each model's mean over its seeds inside its lowest-highest band; else every trial's own line.
+                if (byModel) CurvePlots.LearningCurveBands(curves, block.Key, png);
+                else CurvePlots.LearningCurves(curves, block.Key, png);
                 files.Add(png);
-                log.WriteLine($"collect: wrote {png} ({curves.Count} learning curves{(byModel ? ", one colour per model" : "")})");
+                log.WriteLine($"collect: wrote {png} ({curves.Count} learning curves{(byModel ? ", each model's mean and range over its trials" : "")})");
             }
 
             var series = new List<GeneralizationSeries>();

@@ -93,6 +93,34 @@ public sealed class CurvePlotsTests
     }
 
     [Fact]
+    public void LearningCurveBands_draws_each_groups_mean_and_range_holding_a_stopped_runs_last_value()
+    {
+        using var folder = new TempFolder();
+        MetricsLine Line(long n, double cost, double errors) => new(n, n / 1000.0, cost + 1, errors + 1, cost, errors);
+        var a = new[] { Line(1000, 60, 20), Line(2000, 10, 3), Line(3000, 0.2, 0) };
+        var b = new[] { Line(1000, 62, 21), Line(2000, 30, 9) };
+        string png = folder.File("plots/bands.png");
+        CurvePlots.LearningCurveBands([new("seed1", a, "ntm-lstm"), new("seed2", b, "ntm-lstm"), new("lstm seed1", b, "lstm")], "copy", png);
+        PngAssert.IsPicture(png, CurvePlots.Width, 2 * CurvePlots.PanelHeight);
+
+        // b stopped at 2,000 sequences: at 3,000 it counts with its last value, 30.
+        var band = CurvePlots.Band("ntm-lstm", [[(1000, 60), (2000, 10), (3000, 0.2)], [(1000, 62), (2000, 30)]]);
+        Assert.Equal([1000.0, 2000, 3000], band.Xs);
+        Assert.Equal([61.0, 20, 15.1], band.Ys.Select(y => Math.Round(y, 6)));
+        Assert.Equal([60.0, 10, 0.2], band.Low!);
+        Assert.Equal([62.0, 30, 30], band.High!);
+        // A curve that starts later does not count before its first point; one curve has no band.
+        var late = CurvePlots.Band("x", [[(1000, 4)], [(2000, 8)]]);
+        Assert.Equal([4.0, 6], late.Ys);
+        Assert.Null(CurvePlots.Band("one", [[(1000, 4)]]).Low);
+
+        Assert.Throws<MalformedDataException>(() => CurvePlots.LearningCurveBands([], "copy", png));
+        var unevaluated = new[] { new MetricsLine(1000, 1, 50, 10, null, null) };
+        Assert.Contains("\"seed9\"", Assert.Throws<MalformedDataException>(
+            () => CurvePlots.LearningCurveBands([new("seed1", a), new("seed9", unevaluated)], "copy", png)).Message);
+    }
+
+    [Fact]
     public void GeneralizationCurve_draws_one_or_more_named_series()
     {
         using var folder = new TempFolder();
