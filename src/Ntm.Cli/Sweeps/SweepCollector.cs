@@ -108,6 +108,8 @@ internal static class SweepCollector
             ["sequences"] = train.Sequences,
             ["seconds"] = train.Seconds,
             ["solved"] = train.Solved,
+            ["first_solved_sequences"] = train.FirstSolvedSequences,
+            ["first_solved_seconds"] = train.FirstSolvedSeconds,
             ["final_eval_cost_bits"] = last?.EvalCostBits,
             ["final_eval_bit_errors"] = last?.EvalBitErrors,
         };

@@ -172,7 +172,7 @@ public sealed class SweepCliTests : IDisposable
         Assert.Equal(3, csv.Length);
         string[] header = csv[0].Split(',');
         foreach (string column in new[] { "index", "trial", "task", "model", "seed", "memory_rows", "sequences", "seconds", "solved",
-                     "final_eval_cost_bits", "final_eval_bit_errors", "eval_cost_bits", "eval_bit_errors",
+                     "first_solved_sequences", "first_solved_seconds", "final_eval_cost_bits", "final_eval_bit_errors", "eval_cost_bits", "eval_bit_errors",
                      "generalize_length10_bit_errors", "generalize_length120_cost_bits" })
             Assert.Contains(column, header);
         Assert.StartsWith("0,copy-ntm-lstm-seed1-rows10,copy,ntm-lstm,1,10,", csv[1]);
