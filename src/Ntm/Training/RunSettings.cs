@@ -38,6 +38,14 @@ public sealed record RunSettings
     public int SolvedSequences { get; init; } = SolvedRule.DefaultSequences;
     /// <summary>Stop as soon as the run is solved (<see cref="SolvedRule"/>).</summary>
     public bool StopWhenConverged { get; init; } = true;
+    /// <summary>
+    /// Once the run is first solved and goes on (<see cref="StopWhenConverged"/> false), the learning rate is multiplied
+    /// by this from the next step on. Continued training at the full rate regresses (docs/results.md, "Training on after
+    /// solved"); 1 keeps the rate.
+    /// </summary>
+    public float SolvedLearningRateFactor { get; init; } = DefaultSolvedLearningRateFactor;
+    /// <summary>The default of <see cref="SolvedLearningRateFactor"/>.</summary>
+    public const float DefaultSolvedLearningRateFactor = 0.1f;
     /// <summary>Write a checkpoint every this many sequences (rounded up to a report); 0: only at the end.</summary>
     public long CheckpointEvery { get; init; } = 10_000;
 
@@ -53,6 +61,7 @@ public sealed record RunSettings
         if ((long)EvalBatches * EvalBatchSize > int.MaxValue) throw new InvalidConfigurationException($"An evaluation can score at most {int.MaxValue} sequences, got {EvalBatches} batches of {EvalBatchSize}.");
         if (!(ConvergedBitErrors >= 0)) throw new InvalidConfigurationException($"The solved threshold must be 0 or more, got {ConvergedBitErrors}.");
         if (SolvedSequences < 1) throw new InvalidConfigurationException($"The solved check needs at least 1 sequence per set, got {SolvedSequences}.");
+        if (!(SolvedLearningRateFactor > 0 && SolvedLearningRateFactor <= 1)) throw new InvalidConfigurationException($"The learning-rate factor after solved must be in (0, 1], got {SolvedLearningRateFactor}.");
         if (CheckpointEvery < 0) throw new InvalidConfigurationException($"The checkpoint interval cannot be negative, got {CheckpointEvery}.");
         return this;
     }

@@ -93,6 +93,18 @@ public sealed class Trainer
     public ISequenceTask Task { get; }
     /// <summary>The settings.</summary>
     public TrainerOptions Options { get; }
+
+    /// <summary>
+    /// A factor on the learning rate of <see cref="Options"/> from the next step on (1: the options' rate). A training
+    /// session lowers it once the run is solved (<see cref="RunSettings.SolvedLearningRateFactor"/>).
+    /// </summary>
+    public float LearningRateScale
+    {
+        get => _learningRateScale;
+        set => _learningRateScale = value > 0 && float.IsFinite(value) ? value
+            : throw new InvalidConfigurationException($"A learning-rate factor must be a positive number, got {value}.");
+    }
+    private float _learningRateScale = 1f;
     /// <summary>The update rule and its state.</summary>
     internal Optimizer Optimizer { get; }
     /// <summary>The training data stream (its state is part of a checkpoint).</summary>
@@ -184,7 +196,7 @@ public sealed class Trainer
             throw new TrainingDivergedException($"The gradient is not finite after {SequencesSeen} sequences; lower the learning rate or enable clipping.");
         if (Options.ClipNorm > 0) GradientClipping.ClipGlobalNorm(_grad, Options.ClipNorm);
         if (Options.ClipValue > 0) GradientClipping.ClipElements(_grad, Options.ClipValue);
-        Optimizer.LearningRate = Options.LearningRateAt(SequencesSeen);
+        Optimizer.LearningRate = Options.LearningRateAt(SequencesSeen) * LearningRateScale;
         Optimizer.Update(prm, _grad);
         SequencesSeen += bsz;
         return new StepResult(BitLoss.ToBits(costSum / bsz), errSum / bsz, norm);

@@ -95,6 +95,7 @@ public sealed class TrainingSession
         }
         session._priorSeconds = checkpoint.Seconds;
         session._firstSolved = checkpoint.FirstSolved;
+        if (session._firstSolved is not null) session.SettleAfterSolved();
         session.Trainer.Restore(checkpoint.DataRng, checkpoint.Sequences, checkpoint.OptimizerSteps);
 
         // Keep exactly the metrics lines the checkpoint had seen.
@@ -113,6 +114,12 @@ public sealed class TrainingSession
 
     private void WriteModel(bool best)
         => Folder.WriteModel(Model, best, Trainer.SequencesSeen, _metrics.Count > 0 ? _metrics[^1].EvalCostBits : null);
+
+    /// <summary>A run that goes on once solved trains on at <see cref="RunSettings.SolvedLearningRateFactor"/> times its rate.</summary>
+    private void SettleAfterSolved()
+    {
+        if (!Settings.StopWhenConverged) Trainer.LearningRateScale = Settings.SolvedLearningRateFactor;
+    }
 
     /// <summary>The evaluation set drawn after <paramref name="sequences"/> training sequences: fresh each time, and the same in a resumed run.</summary>
     public static Rng EvaluationRng(ulong seed, long sequences)
@@ -174,7 +181,11 @@ public sealed class TrainingSession
                     _bestSelectionCost = line.SelectionCostBits;
                     WriteModel(best: true);
                 }
-                if (solved is { Solved: true } && _firstSolved is null) _firstSolved = new SolvedAt(line.Sequences, line.Seconds);
+                if (solved is { Solved: true } && _firstSolved is null)
+                {
+                    _firstSolved = new SolvedAt(line.Sequences, line.Seconds);
+                    SettleAfterSolved();
+                }
                 if (_firstSolved is not null && s.StopWhenConverged) { reason = "solved"; break; }
                 if (s.CheckpointEvery > 0 && Trainer.SequencesSeen - lastCheckpoint >= s.CheckpointEvery)
                 {

@@ -167,6 +167,37 @@ public sealed class SolvedRuleTests : IDisposable
         Assert.StartsWith("not solved after 32 sequences", TrainCommand.Verdict(summary));
     }
 
+    [Fact]
+    public void A_run_that_goes_on_once_solved_trains_on_at_the_lowered_rate_and_so_does_its_resumed_run()
+    {
+        TrainingSession settled = TrainingSession.Start(_dir.File("settled"), Probe(SolvedProbeTask.AlwaysRight, 32, stop: false));
+        Assert.Equal(1f, settled.Trainer.LearningRateScale);
+        settled.Run();
+        Assert.Equal(RunSettings.DefaultSolvedLearningRateFactor, settled.Trainer.LearningRateScale);
+        Assert.Equal(RunSettings.DefaultSolvedLearningRateFactor, TrainingSession.Resume(_dir.File("settled")).Trainer.LearningRateScale);
+
+        // The steps after the solved report used the lowered rate (the probe task has no gradient, so look at the rate).
+        float rate = settled.Settings.Trainer.LearningRate;
+        Assert.Equal(rate * RunSettings.DefaultSolvedLearningRateFactor, settled.Trainer.Optimizer.LearningRate);
+
+        // Factor 1 keeps the rate.
+        TrainingSession full = TrainingSession.Start(_dir.File("full"), Probe(SolvedProbeTask.AlwaysRight, 32, stop: false) with { SolvedLearningRateFactor = 1 });
+        full.Run();
+        Assert.Equal(1f, full.Trainer.LearningRateScale);
+        Assert.Equal(rate, full.Trainer.Optimizer.LearningRate);
+
+        // A run that never was solved, or that stops once solved, keeps its rate.
+        TrainingSession unsolved = TrainingSession.Start(_dir.File("unsolved"), Probe(0, 16, stop: false));
+        unsolved.Run();
+        Assert.Equal(1f, unsolved.Trainer.LearningRateScale);
+        TrainingSession stopped = TrainingSession.Start(_dir.File("stopped"), Probe(SolvedProbeTask.AlwaysRight, 16, stop: true));
+        stopped.Run();
+        Assert.Equal(1f, stopped.Trainer.LearningRateScale);
+
+        foreach (float bad in new[] { 0f, -0.5f, 1.5f, float.NaN })
+            Assert.Throws<InvalidConfigurationException>(() => (Probe(0, 8, stop: false) with { SolvedLearningRateFactor = bad }).Validate());
+    }
+
     [Theory]
     [InlineData(SolvedProbeTask.AlwaysRight)]
     [InlineData(0)]
