@@ -1,0 +1,81 @@
+namespace Ntm.Programs;
+
+/// <summary>
+/// The memory of a <see cref="TapeProgram"/>: a circular tape of rows, each blank, holding data bits or
+/// holding a marker, and remembering when it was last written. Content jumps are resolved here,
+/// symbolically, from what the rows hold and when they were written.
+/// </summary>
+internal sealed class Tape
+{
+    private readonly WriteKind[] _kind;    // (rows)
+    private readonly bool[][] _data;       // (rows, bits)
+    private readonly int[] _marker;        // (rows)
+    private readonly long[] _writtenAt;    // (rows) step of the last write, -1 if never
+
+    public Tape(int rows, int bits)
+    {
+        if (rows < 1) throw new InvalidConfigurationException($"A tape needs at least one row, got {rows}.");
+        Rows = rows;
+        _kind = new WriteKind[rows];
+        _data = new bool[rows][];
+        for (int i = 0; i < rows; i++) _data[i] = new bool[bits];
+        _marker = new int[rows];
+        _writtenAt = new long[rows];
+        Array.Fill(_writtenAt, -1);
+    }
+
+    public int Rows { get; }
+
+    public int Wrap(long row) => (int)(((row % Rows) + Rows) % Rows);
+
+    public void Store(int row, Write write, ReadOnlySpan<bool> input, long step)
+    {
+        if (write.Kind == WriteKind.Nothing) return;
+        _kind[row] = write.Kind;
+        _marker[row] = write.Marker;
+        if (write.Kind == WriteKind.Input) input.CopyTo(_data[row]);
+        else Array.Clear(_data[row]);
+        _writtenAt[row] = step;
+    }
+
+    /// <summary>The data at a row; all false unless the row holds input data.</summary>
+    public ReadOnlySpan<bool> Data(int row) => _data[row];
+
+    public bool HoldsData(int row) => _kind[row] == WriteKind.Input;
+
+    /// <summary>What a read head sees at a row, as a transition reads it: <c>blank</c>, <c>data</c> or <c>marker k</c>.</summary>
+    public string Category(int row) => _kind[row] switch
+    {
+        WriteKind.Input => "data",
+        WriteKind.Marker => $"marker {_marker[row]}",
+        _ => "blank",
+    };
+
+    /// <summary>The row a jump lands on, or null when there is none (nothing written, no match).</summary>
+    public int? Resolve(JumpTarget target, int start, int writeHead, ReadOnlySpan<bool> input)
+    {
+        switch (target)
+        {
+            case JumpTarget.Start: return start;
+            case JumpTarget.WriteHead: return writeHead;
+            case JumpTarget.FirstWritten:
+            case JumpTarget.LastWritten:
+            {
+                int best = -1;
+                for (int i = 0; i < Rows; i++)
+                {
+                    if (_writtenAt[i] < 0) continue;
+                    if (best < 0 || (target == JumpTarget.FirstWritten ? _writtenAt[i] < _writtenAt[best] : _writtenAt[i] > _writtenAt[best])) best = i;
+                }
+                return best < 0 ? null : best;
+            }
+            default:
+            {
+                int best = -1;
+                for (int i = 0; i < Rows; i++)
+                    if (_kind[i] == WriteKind.Input && (best < 0 || _writtenAt[i] > _writtenAt[best]) && input.SequenceEqual(_data[i])) best = i;
+                return best < 0 ? null : best;
+            }
+        }
+    }
+}
