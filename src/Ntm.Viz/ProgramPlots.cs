@@ -44,9 +44,13 @@ public static class ProgramPlots
             var arrow = plot.Add.Arrow(from, to);
             arrow.ArrowFillColor = Colors.Black;
             arrow.ArrowLineColor = Colors.Black;
+            arrow.ArrowWidth = 1.5f;
+            arrow.ArrowheadWidth = 10;
+            arrow.ArrowheadLength = 12;
             var label = plot.Add.Text(Symbols(program, e), (from.X + to.X) / 2 + ox, (from.Y + to.Y) / 2 + oy);
             label.LabelFontSize = 11;
             label.LabelFontColor = Colors.DarkBlue;
+            label.LabelBackgroundColor = Colors.White;
             label.LabelAlignment = Alignment.MiddleCenter;
         }
         for (int s = 0; s < n; s++)
@@ -71,6 +75,7 @@ public static class ProgramPlots
         }
         double pad = radius + 2;
         plot.Axes.SetLimits(-pad, pad, -pad, pad - 0.8);
+        plot.Axes.SquareUnits();
         AtomicFile.WriteAllBytes(path, plot.GetImageBytes(Width, Height, ImageFormat.Png));
     }
 
