@@ -62,7 +62,7 @@ internal static class ExplainCommand
                 ["task"] = task.Name, ["run"] = run.Directory,
                 ["method"] = result.Chosen.Method, ["labels_before_merging"] = result.Chosen.Labels, ["states"] = program.States.Count - 1,
                 ["trace_sequences"] = result.TraceSequences, ["held_out_sequences"] = result.HeldOutSequences,
-                ["candidates"] = result.Candidates.Select(c => new Dictionary<string, object?> { ["method"] = c.Method, ["labels"] = c.Labels, ["states"] = c.States - 1, ["agreement"] = c.Agreement }).ToArray(),
+                ["candidates"] = result.Candidates.Select(c => new Dictionary<string, object?> { ["method"] = c.Method, ["labels"] = c.Labels, ["states"] = c.States - 1, ["agreement"] = c.Agreement, ["consistency"] = c.Consistency }).ToArray(),
                 ["program"] = ProgramText.ToJson(program),
                 ["agreement"] = rows.Select(Row).ToArray(),
                 ["reach"] = reachRows.Select(Row).ToArray(),

@@ -11,7 +11,7 @@ public enum JumpTarget
     LastWritten,
     /// <summary>The row the first write head is on (a read head following the writer).</summary>
     WriteHead,
-    /// <summary>The most recently written row whose stored data equals this step's input data.</summary>
+    /// <summary>The earliest-written row whose stored data equals the latest data input (this step's, or the last step's whose symbol is <c>data</c>).</summary>
     MatchInput,
 }
 
@@ -41,29 +41,31 @@ public readonly record struct Move(bool IsJump, int Offset, JumpTarget Target)
     };
 }
 
-/// <summary>What a write head stores at its row: nothing, this step's input data, or constant marker number <see cref="Marker"/>.</summary>
+/// <summary>What a write head stores at its row: nothing, this step's input data, what a read head read at the previous step, or a constant marker.</summary>
 public enum WriteKind
 {
     /// <summary>The row is left as it is.</summary>
     Nothing,
     /// <summary>The row becomes this step's input data bits.</summary>
     Input,
-    /// <summary>The row becomes a constant marker (its number is in <see cref="Write.Marker"/>).</summary>
+    /// <summary>The row becomes a constant marker (its number is in <see cref="Write.Index"/>).</summary>
     Marker,
+    /// <summary>The row becomes the data read at the previous step by the read head <see cref="Write.Index"/> (data if that row held data, blank otherwise).</summary>
+    Read,
 }
 
 /// <summary>One write head's write at one step.</summary>
 /// <param name="Kind">What is written.</param>
-/// <param name="Marker">The marker's number for <see cref="WriteKind.Marker"/>, otherwise 0.</param>
-public readonly record struct Write(WriteKind Kind, int Marker)
+/// <param name="Index">The marker's number for <see cref="WriteKind.Marker"/>, the read head for <see cref="WriteKind.Read"/>, otherwise 0.</param>
+public readonly record struct Write(WriteKind Kind, int Index)
 {
     /// <summary>Write nothing.</summary>
     public static Write Nothing => new(WriteKind.Nothing, 0);
     /// <summary>Write the input data.</summary>
     public static Write Input => new(WriteKind.Input, 0);
 
-    /// <summary>In words: <c>nothing</c>, <c>input</c>, <c>marker 2</c>.</summary>
-    public override string ToString() => Kind switch { WriteKind.Input => "input", WriteKind.Marker => $"marker {Marker}", _ => "nothing" };
+    /// <summary>In words: <c>nothing</c>, <c>input</c>, <c>marker 2</c>, <c>read 0</c>.</summary>
+    public override string ToString() => Kind switch { WriteKind.Input => "input", WriteKind.Marker => $"marker {Index}", WriteKind.Read => $"read {Index}", _ => "nothing" };
 }
 
 /// <summary>What kind of output a step emits.</summary>
@@ -75,6 +77,8 @@ public enum EmitKind
     Read,
     /// <summary>A constant bit pattern.</summary>
     Constant,
+    /// <summary>What the read head read at the previous step (the read vector the controller has just been given), as <see cref="Read"/>.</summary>
+    ReadBefore,
 }
 
 /// <summary>The output of one step.</summary>
@@ -87,6 +91,8 @@ public readonly record struct Emit(EmitKind Kind, int Head, string Pattern)
     public static Emit Nothing => new(EmitKind.Nothing, 0, "");
     /// <summary>Emit the data read by read head <paramref name="head"/>.</summary>
     public static Emit Read(int head = 0) => new(EmitKind.Read, head, "");
+    /// <summary>Emit the data read by read head <paramref name="head"/> at the previous step.</summary>
+    public static Emit ReadBefore(int head = 0) => new(EmitKind.ReadBefore, head, "");
     /// <summary>Emit the constant <paramref name="bits"/>.</summary>
     public static Emit Constant(ReadOnlySpan<bool> bits)
     {
@@ -95,8 +101,8 @@ public readonly record struct Emit(EmitKind Kind, int Head, string Pattern)
         return new(EmitKind.Constant, 0, new string(c));
     }
 
-    /// <summary>In words: <c>nothing</c>, <c>read 0</c>, <c>constant 000000001</c>.</summary>
-    public override string ToString() => Kind switch { EmitKind.Read => $"read {Head}", EmitKind.Constant => $"constant {Pattern}", _ => "nothing" };
+    /// <summary>In words: <c>nothing</c>, <c>read 0</c>, <c>read-before 0</c>, <c>constant 000000001</c>.</summary>
+    public override string ToString() => Kind switch { EmitKind.Read => $"read {Head}", EmitKind.ReadBefore => $"read-before {Head}", EmitKind.Constant => $"constant {Pattern}", _ => "nothing" };
 }
 
 /// <summary>

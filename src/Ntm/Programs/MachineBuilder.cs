@@ -58,9 +58,9 @@ internal static class MachineBuilder
                     : moveVotes[s, h].OrderByDescending(v => v.Value).ThenBy(v => StepRecorder.PreferenceKey(v.Key), StringComparer.Ordinal).First().Key;
             var writes = new Write[writeHeads];
             for (int h = 0; h < writeHeads; h++)
-                writes[h] = writeVotes[s, h].OrderByDescending(v => v.Value).ThenBy(v => v.Key.Kind).ThenBy(v => v.Key.Marker).First().Key;
+                writes[h] = writeVotes[s, h].OrderByDescending(v => v.Value).ThenBy(v => v.Key.Kind).ThenBy(v => v.Key.Index).First().Key;
             Emit output = emitVotes[s].Count == 0 ? Emit.Nothing
-                : emitVotes[s].OrderByDescending(v => v.Value).ThenBy(v => v.Key.Kind == EmitKind.Read ? 0 : 1).ThenBy(v => v.Key.Pattern, StringComparer.Ordinal).First().Key;
+                : emitVotes[s].OrderByDescending(v => v.Value).ThenBy(v => v.Key.Kind is EmitKind.Read or EmitKind.ReadBefore ? 0 : 1).ThenBy(v => v.Key.Pattern, StringComparer.Ordinal).First().Key;
             actions[s] = new StepAction(moves, writes, output);
         }
         var agreeing = new int[k];

@@ -9,7 +9,8 @@ namespace Ntm.Programs;
 /// <param name="Labels">Distinct state labels before merging.</param>
 /// <param name="States">States after merging, the start state included.</param>
 /// <param name="Agreement">Fraction of the held-out sequences on which the program's scored outputs equal the machine's thresholded ones.</param>
-public sealed record ExtractionCandidate(string Method, int Labels, int States, double Agreement);
+/// <param name="Consistency">Fraction of the traced steps whose observed instructions agree with their state's action.</param>
+public sealed record ExtractionCandidate(string Method, int Labels, int States, double Agreement, double Consistency);
 
 /// <summary>An extracted program and how it was chosen.</summary>
 /// <param name="Program">The chosen program.</param>
@@ -25,7 +26,7 @@ public sealed record ExtractionResult(TapeProgram Program, ExtractionCandidate C
 /// several ways (the tuple of discrete actions; k-means of the controller output h_t for several k; both
 /// together; each with and without what was read in the transitions), builds and merges a machine for each
 /// (<see cref="MachineBuilder"/>), and keeps the one whose outputs agree with the machine on the most
-/// held-out sequences, the smaller on a tie.
+/// held-out sequences; on a tie the one whose states' actions hold on more of the traced steps, then the smaller.
 /// </summary>
 public static class ProgramExtractor
 {
@@ -33,6 +34,18 @@ public static class ProgramExtractor
     public static readonly IReadOnlyList<int> HiddenClusters = [4, 8, 12, 16, 24, 32];
     /// <summary>The values of k tried for k-means of the controller output combined with the actions.</summary>
     public static readonly IReadOnlyList<int> CombinedClusters = [2, 4, 8];
+
+    /// <summary>Consistencies are compared in steps of this size, so that a tiny gain does not buy a larger machine.</summary>
+    public const double ConsistencyStep = 0.005;
+
+    // Higher held-out agreement; then higher consistency (in steps of ConsistencyStep); then fewer states.
+    private static bool Better(ExtractionCandidate a, ExtractionCandidate b)
+    {
+        if (a.Agreement != b.Agreement) return a.Agreement > b.Agreement;
+        double ca = Math.Floor(a.Consistency / ConsistencyStep), cb = Math.Floor(b.Consistency / ConsistencyStep);
+        if (ca != cb) return ca > cb;
+        return a.States < b.States;
+    }
 
     /// <summary>Whether a task has an input abstraction, hence an extractor.</summary>
     public static bool Supports(ISequenceTask task) => TaskSymbols.For(task) is not null;
@@ -92,11 +105,10 @@ public static class ProgramExtractor
             {
                 var (program, used) = MachineBuilder.Build(records, labels, count, c.WriteHeads, c.ReadHeads, symbols.DataBits, c.OutputSize, offsets, reads);
                 double agreement = reference.Count(r => ProgramAgreement.Compare(program, r.Item1, r.Item2, r.b, 0, c.MemoryRows).Sequence) / (double)reference.Count;
-                var candidate = new ExtractionCandidate(name + (reads ? " + reads" : ""), used, program.States.Count, agreement);
+                double consistency = program.States.Sum(st => st.Agreeing) / (double)Math.Max(1, program.States.Sum(st => st.Visits));
+                var candidate = new ExtractionCandidate(name + (reads ? " + reads" : ""), used, program.States.Count, agreement, consistency);
                 candidates.Add(candidate);
-                if (best is null || agreement > best.Value.Candidate.Agreement
-                    || (agreement == best.Value.Candidate.Agreement && program.States.Count < best.Value.Program.States.Count))
-                    best = (program, candidate);
+                if (best is null || Better(candidate, best.Value.Candidate)) best = (program, candidate);
             }
         return new ExtractionResult(best!.Value.Program, best.Value.Candidate, candidates, traces, heldOut);
     }

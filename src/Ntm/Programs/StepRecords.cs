@@ -21,11 +21,14 @@ internal sealed class StepRecord
 /// set"). A head's focus is the row of its largest weight. A move is every instruction that lands on the
 /// observed focus from the previous one on a shadow tape of the machine's own rows: a shift by -S..S rows,
 /// and each <see cref="JumpTarget"/> whose symbolic row is that focus. A write is <c>input</c> when a
-/// linear decoder fitted on every data step decodes the add vector to the step's data bits,
+/// linear decoder fitted on every data step decodes the add vector to the step's data bits, <c>read r</c>
+/// when it decodes it to the data read head r read at the previous step,
 /// <c>nothing</c> when its effect (largest weight times the largest add or erase entry) is below
 /// <see cref="WriteEffectFloor"/>, and otherwise a marker named by the signs of the add vector's large
 /// entries (marker 0: an erase with no add). An output is compared on scored steps only, thresholded at
-/// 0.5: <c>read h</c> when it equals the data on read head h's row, else the constant it is.
+/// 0.5: <c>read h</c> when it equals the data on read head h's row, <c>read-before h</c> when it equals
+/// the data read head h read at the previous step, and the constant it is. A jump's shift after it is
+/// one of -S..S.
 /// </summary>
 internal sealed class StepRecorder
 {
@@ -49,7 +52,7 @@ internal sealed class StepRecorder
         for (int w = 0; w < config.WriteHeads; w++) _decoder[w] = FitDecoder(w, traces);
     }
 
-    public static string PreferenceKey(Move m) => m.IsJump ? $"9{(int)m.Target}" : $"{Math.Abs(m.Offset)}{(m.Offset < 0 ? 1 : 0)}";
+    public static string PreferenceKey(Move m) => (m.IsJump ? $"9{(int)m.Target}" : "") + $"{Math.Abs(m.Offset)}{(m.Offset < 0 ? 1 : 0)}";
 
     // Least squares from [a_t; 1] (M + 1) to the data bits as +-1, over every step whose symbol is data.
     private double[,] FitDecoder(int w, IReadOnlyList<(MachineTrace Trace, StepInput[] Inputs)> traces)
@@ -110,7 +113,7 @@ internal sealed class StepRecorder
         return best;
     }
 
-    private Write ClassifyWrite(MachineTrace trace, int w, int t, int peak, StepInput input)
+    private Write ClassifyWrite(MachineTrace trace, int w, int t, int peak, StepInput input, bool[]?[] readBefore)
     {
         int m = _config.MemoryWidth;
         float weight = trace.WriteWeightings[w][t, peak], add = 0, erase = 0;
@@ -120,14 +123,16 @@ internal sealed class StepRecorder
             erase = Math.Max(erase, trace.EraseVectors[w][t, j]);
         }
         if (weight * Math.Max(add, erase) < WriteEffectFloor) return Write.Nothing;
-        bool decodes = true;
-        for (int k = 0; k < _bits && decodes; k++)
+        var decoded = new bool[_bits];
+        for (int k = 0; k < _bits; k++)
         {
             double s = _decoder[w][m, k];
             for (int j = 0; j < m; j++) s += trace.AddVectors[w][t, j] * _decoder[w][j, k];
-            decodes = (s > 0) == input.Data[k];
+            decoded[k] = s > 0;
         }
-        if (decodes && input.Symbol == "data") return Write.Input;
+        if (input.Symbol == TapeExecutor.DataSymbol && decoded.AsSpan().SequenceEqual(input.Data)) return Write.Input;
+        for (int r = 0; r < readBefore.Length; r++)
+            if (readBefore[r] is { } seen && decoded.AsSpan().SequenceEqual(seen)) return new Write(WriteKind.Read, r);
         if (weight * add < WriteEffectFloor) return new Write(WriteKind.Marker, 0);
         var pattern = new char[m];
         for (int j = 0; j < m; j++)
@@ -142,7 +147,8 @@ internal sealed class StepRecorder
 
     /// <summary>
     /// The steps of one traced sequence. A marker write whose row no read head looks at before the row is
-    /// written again or the sequence ends has no effect on anything the machine does, and is recorded as
+    /// written again or the sequence ends (a look at the last step counts only when that step emits what it
+    /// read) has no effect on anything the machine does, and is recorded as
     /// <c>nothing</c> (a dead store): the shadow tape is built twice, the second time without them.
     /// </summary>
     public List<StepRecord> Record(int sequence, MachineTrace trace, StepInput[] inputs)
@@ -159,7 +165,9 @@ internal sealed class StepRecorder
                 for (int u = t; u < inputs.Length && !live; u++)
                 {
                     if (u > t && Enumerable.Range(0, w).Any(g => peaks[u][g] == row && writes[u][g].Kind != WriteKind.Nothing)) break;
-                    for (int r = w; r < _config.Heads && !live; r++) live = peaks[u][r] == row;
+                    // A read at the last step is used only if that step emits it.
+                    for (int r = w; r < _config.Heads && !live; r++)
+                        live = peaks[u][r] == row && (u < inputs.Length - 1 || first[u].Outputs?.Contains(Emit.Read(r - w)) == true);
                 }
                 if (!live) dead.Add((t, h));
             }
@@ -175,11 +183,14 @@ internal sealed class StepRecorder
         var tape = new Tape(n, _bits);
         var prev = (int[])trace.InitialFocus.Clone();
         string readBefore = string.Join(",", Enumerable.Repeat("blank", c.ReadHeads));
+        var seen = new bool[]?[c.ReadHeads];
+        var lastData = new bool[_bits];
         var records = new List<StepRecord>(inputs.Length);
         var peak = new int[heads];
         for (int t = 0; t < inputs.Length; t++)
         {
             StepInput x = inputs[t];
+            if (x.Symbol == TapeExecutor.DataSymbol) x.Data.CopyTo(lastData, 0);
             var moves = new List<Move>[heads];
             var writes = new Write[c.WriteHeads];
             for (int h = 0; h < heads; h++)
@@ -191,14 +202,16 @@ internal sealed class StepRecorder
                 foreach (JumpTarget target in Enum.GetValues<JumpTarget>())
                 {
                     if (target == JumpTarget.WriteHead && h == 0) continue;
-                    if (tape.Resolve(target, trace.InitialFocus[h], peak[0], x.Data) == peak[h]) options.Add(Move.Jump(target));
+                    if (tape.Resolve(target, trace.InitialFocus[h], peak[0], lastData) is not { } landed) continue;
+                    for (int d = -s; d <= s; d++)
+                        if (tape.Wrap(landed + d) == peak[h]) options.Add(Move.Jump(target, d));
                 }
                 options.Sort((a, b) => string.CompareOrdinal(PreferenceKey(a), PreferenceKey(b)));
                 moves[h] = options;
                 if (h < c.WriteHeads)
                 {
-                    writes[h] = dead is not null && dead.Contains((t, h)) ? Write.Nothing : ClassifyWrite(trace, h, t, peak[h], x);
-                    tape.Store(peak[h], writes[h], x.Data, t);
+                    writes[h] = dead is not null && dead.Contains((t, h)) ? Write.Nothing : ClassifyWrite(trace, h, t, peak[h], x, seen);
+                    tape.Store(peak[h], writes[h], x.Data, writes[h].Kind == WriteKind.Read ? seen[writes[h].Index] : null, t);
                 }
             }
             List<Emit>? outputs = null;
@@ -214,6 +227,10 @@ internal sealed class StepRecorder
                     bool same = true;
                     for (int j = 0; j < o && same; j++) same = y[j] == (j < _bits && data[j]);
                     if (same) outputs.Add(Emit.Read(r));
+                    bool[]? before = seen[r];
+                    same = true;
+                    for (int j = 0; j < o && same; j++) same = y[j] == (j < _bits && before is not null && before[j]);
+                    if (same) outputs.Add(Emit.ReadBefore(r));
                 }
                 outputs.Add(y.Any(b => b) ? Emit.Constant(y) : Emit.Nothing);
             }
@@ -225,6 +242,7 @@ internal sealed class StepRecorder
                 Hidden = Enumerable.Range(0, c.ControllerSize).Select(k => trace.Hidden[t, k]).ToArray(),
                 Moves = moves, Writes = writes, Outputs = outputs, ReadBefore = readBefore, ActionKey = key,
             });
+            for (int r = 0; r < c.ReadHeads; r++) seen[r] = tape.Snapshot(peak[c.WriteHeads + r]);
             allWrites[t] = writes;
             allPeaks[t] = (int[])peak.Clone();
             readBefore = string.Join(",", Enumerable.Range(c.WriteHeads, c.ReadHeads).Select(h => tape.Category(peak[h])));

@@ -28,15 +28,24 @@ internal sealed class Tape
 
     public int Wrap(long row) => (int)(((row % Rows) + Rows) % Rows);
 
-    public void Store(int row, Write write, ReadOnlySpan<bool> input, long step)
+    /// <summary>Stores a write at a row: <paramref name="input"/> for an input write, <paramref name="read"/> (null: blank) for a write of what was read.</summary>
+    public void Store(int row, Write write, ReadOnlySpan<bool> input, bool[]? read, long step)
     {
         if (write.Kind == WriteKind.Nothing) return;
-        _kind[row] = write.Kind;
-        _marker[row] = write.Marker;
-        if (write.Kind == WriteKind.Input) input.CopyTo(_data[row]);
-        else Array.Clear(_data[row]);
         _writtenAt[row] = step;
+        _marker[row] = write.Kind == WriteKind.Marker ? write.Index : 0;
+        if (write.Kind == WriteKind.Input || (write.Kind == WriteKind.Read && read is not null))
+        {
+            _kind[row] = WriteKind.Input;
+            (write.Kind == WriteKind.Input ? input : read).CopyTo(_data[row]);
+            return;
+        }
+        _kind[row] = write.Kind == WriteKind.Read ? WriteKind.Nothing : WriteKind.Marker;
+        Array.Clear(_data[row]);
     }
+
+    /// <summary>A copy of the data at a row, or null when the row holds none.</summary>
+    public bool[]? Snapshot(int row) => _kind[row] == WriteKind.Input ? (bool[])_data[row].Clone() : null;
 
     /// <summary>The data at a row; all false unless the row holds input data.</summary>
     public ReadOnlySpan<bool> Data(int row) => _data[row];
@@ -52,7 +61,7 @@ internal sealed class Tape
     };
 
     /// <summary>The row a jump lands on, or null when there is none (nothing written, no match).</summary>
-    public int? Resolve(JumpTarget target, int start, int writeHead, ReadOnlySpan<bool> input)
+    public int? Resolve(JumpTarget target, int start, int writeHead, ReadOnlySpan<bool> lastData)
     {
         switch (target)
         {
@@ -73,7 +82,7 @@ internal sealed class Tape
             {
                 int best = -1;
                 for (int i = 0; i < Rows; i++)
-                    if (_kind[i] == WriteKind.Input && (best < 0 || _writtenAt[i] > _writtenAt[best]) && input.SequenceEqual(_data[i])) best = i;
+                    if (_kind[i] == WriteKind.Input && (best < 0 || _writtenAt[i] < _writtenAt[best]) && lastData.SequenceEqual(_data[i])) best = i;
                 return best < 0 ? null : best;
             }
         }

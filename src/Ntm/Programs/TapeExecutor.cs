@@ -32,6 +32,8 @@ public static class TapeExecutor
         int state = 0;
         string read = string.Join(",", Enumerable.Repeat("blank", program.ReadHeads));
         int? halted = null;
+        var lastData = new bool[program.DataBits];
+        var readBefore = new bool[]?[program.ReadHeads];
         for (int t = 0; t < inputs.Count; t++)
         {
             outputs[t] = new bool[program.OutputSize];
@@ -47,11 +49,13 @@ public static class TapeExecutor
             }
             state = s;
             states[t] = s;
+            if (x.Symbol == DataSymbol) x.Data.CopyTo(lastData, 0);
             StepAction a = program.States[s].Action!;
             for (int h = 0; h < heads; h++)
             {
-                pos[h] = Apply(tape, a.Moves[h], pos[h], start[h], pos[0], x.Data);
-                if (h < program.WriteHeads) tape.Store(pos[h], a.Writes[h], x.Data, t);
+                pos[h] = Apply(tape, a.Moves[h], pos[h], start[h], pos[0], lastData);
+                if (h < program.WriteHeads)
+                    tape.Store(pos[h], a.Writes[h], x.Data, a.Writes[h].Kind == WriteKind.Read ? readBefore[a.Writes[h].Index] : null, t);
             }
             read = string.Join(",", Enumerable.Range(program.WriteHeads, program.ReadHeads).Select(h => tape.Category(pos[h])));
             switch (a.Output.Kind)
@@ -59,14 +63,21 @@ public static class TapeExecutor
                 case EmitKind.Read:
                     tape.Data(pos[program.WriteHeads + a.Output.Head]).CopyTo(outputs[t]);
                     break;
+                case EmitKind.ReadBefore:
+                    readBefore[a.Output.Head]?.CopyTo(outputs[t], 0);
+                    break;
                 case EmitKind.Constant:
                     for (int j = 0; j < program.OutputSize; j++) outputs[t][j] = a.Output.Pattern[j] == '1';
                     break;
             }
+            for (int r = 0; r < program.ReadHeads; r++) readBefore[r] = tape.Snapshot(pos[program.WriteHeads + r]);
         }
         return new ExecutionResult(outputs, states, halted);
     }
 
-    internal static int Apply(Tape tape, Move move, int at, int start, int writeHead, ReadOnlySpan<bool> input) =>
-        tape.Wrap((long)(move.IsJump ? tape.Resolve(move.Target, start, writeHead, input) ?? at : at) + move.Offset);
+    /// <summary>The input symbol of a step that carries data (what <see cref="JumpTarget.MatchInput"/> matches).</summary>
+    public const string DataSymbol = "data";
+
+    internal static int Apply(Tape tape, Move move, int at, int start, int writeHead, ReadOnlySpan<bool> lastData) =>
+        tape.Wrap((long)(move.IsJump ? tape.Resolve(move.Target, start, writeHead, lastData) ?? at : at) + move.Offset);
 }

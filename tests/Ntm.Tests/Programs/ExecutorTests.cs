@@ -71,8 +71,8 @@ public sealed class ExecutorTests
     {
         var tape = new Tape(10, 2);
         Assert.Equal(4, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.FirstWritten, 1), 3, 0, 0, [true, false]));
-        tape.Store(7, Write.Input, [true, false], 0);
-        tape.Store(2, Write.Input, [false, true], 1);
+        tape.Store(7, Write.Input, [true, false], null, 0);
+        tape.Store(2, Write.Input, [false, true], null, 1);
         Assert.Equal(8, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.FirstWritten, 1), 3, 0, 0, [true, false]));
         Assert.Equal(2, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.LastWritten), 3, 0, 0, [true, false]));
         Assert.Equal(2, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.MatchInput), 3, 0, 0, [false, true]));
