@@ -11,8 +11,15 @@ public enum JumpTarget
     LastWritten,
     /// <summary>The row the first write head is on (a read head following the writer).</summary>
     WriteHead,
-    /// <summary>The earliest-written row whose stored data equals the latest data input (this step's, or the last step's whose symbol is <c>data</c>).</summary>
+    /// <summary>
+    /// Among the rows written before the latest run of data steps began, the row holding the latest data input
+    /// (this step's, or the last step's whose symbol is <c>data</c>) whose predecessors in the order of writing
+    /// hold the data inputs before it in that run: the longest such match wins, then the earliest written
+    /// (content addressing by a whole item).
+    /// </summary>
     MatchInput,
+    /// <summary>The earliest-written row holding the latest data input (content addressing by one vector).</summary>
+    MatchLast,
 }
 
 /// <summary>How a head moves at one step: a shift by <see cref="Offset"/> rows (0 is stay), or a jump to <see cref="Target"/> followed by a shift of <see cref="Offset"/> rows.</summary>
@@ -37,7 +44,8 @@ public readonly record struct Move(bool IsJump, int Offset, JumpTarget Target)
         JumpTarget.FirstWritten => "first-written",
         JumpTarget.LastWritten => "last-written",
         JumpTarget.WriteHead => "write-head",
-        _ => "match-input",
+        JumpTarget.MatchInput => "match-input",
+        _ => "match-last",
     };
 }
 
@@ -52,6 +60,8 @@ public enum WriteKind
     Marker,
     /// <summary>The row becomes the data read at the previous step by the read head <see cref="Write.Index"/> (data if that row held data, blank otherwise).</summary>
     Read,
+    /// <summary>The row keeps what it holds and is tagged with marker <see cref="Write.Index"/> (a write that adds without erasing).</summary>
+    Tag,
 }
 
 /// <summary>One write head's write at one step.</summary>
@@ -64,8 +74,8 @@ public readonly record struct Write(WriteKind Kind, int Index)
     /// <summary>Write the input data.</summary>
     public static Write Input => new(WriteKind.Input, 0);
 
-    /// <summary>In words: <c>nothing</c>, <c>input</c>, <c>marker 2</c>, <c>read 0</c>.</summary>
-    public override string ToString() => Kind switch { WriteKind.Input => "input", WriteKind.Marker => $"marker {Index}", WriteKind.Read => $"read {Index}", _ => "nothing" };
+    /// <summary>In words: <c>nothing</c>, <c>input</c>, <c>marker 2</c>, <c>read 0</c>, <c>tag 1</c>.</summary>
+    public override string ToString() => Kind switch { WriteKind.Input => "input", WriteKind.Marker => $"marker {Index}", WriteKind.Read => $"read {Index}", WriteKind.Tag => $"tag {Index}", _ => "nothing" };
 }
 
 /// <summary>What kind of output a step emits.</summary>

@@ -5,7 +5,7 @@ namespace Ntm.Programs;
 /// <summary>
 /// Builds a <see cref="TapeProgram"/> from discretised steps and a state label per step (docs/programs.md,
 /// "From traces to a machine"): each state's action is, per head, the move consistent with most of its
-/// steps (ties to the simpler move: stay, then the shortest shift, then a jump), the most frequent write
+/// focused steps (ties to the simpler move: stay, then the shortest shift, then a jump; stay when the head is never focused), the most frequent write
 /// and, over its scored steps, the most frequently consistent output; each (state, input) pair goes to the
 /// state it went to most often. Then states with equal actions are merged greedily wherever their
 /// transitions can be folded together without a conflict, the states the start cannot reach are dropped,
@@ -37,7 +37,7 @@ internal static class MachineBuilder
             int s = labels[i] + 1;
             visits[s]++;
             for (int h = 0; h < heads; h++)
-                foreach (Move m in r.Moves[h]) moveVotes[s, h][m] = moveVotes[s, h].GetValueOrDefault(m) + 1;
+                foreach (Move m in r.Moves[h] ?? []) moveVotes[s, h][m] = moveVotes[s, h].GetValueOrDefault(m) + 1;
             for (int h = 0; h < writeHeads; h++) writeVotes[s, h][r.Writes[h]] = writeVotes[s, h].GetValueOrDefault(r.Writes[h]) + 1;
             if (r.Outputs is not null)
                 foreach (Emit e in r.Outputs) emitVotes[s][e] = emitVotes[s].GetValueOrDefault(e) + 1;
@@ -70,7 +70,7 @@ internal static class MachineBuilder
             int s = labels[i] + 1;
             StepAction a = actions[s]!;
             bool ok = (r.Outputs is null || r.Outputs.Contains(a.Output));
-            for (int h = 0; h < heads && ok; h++) ok = r.Moves[h].Contains(a.Moves[h]);
+            for (int h = 0; h < heads && ok; h++) ok = r.Moves[h]?.Contains(a.Moves[h]) ?? true;
             for (int h = 0; h < writeHeads && ok; h++) ok = r.Writes[h] == a.Writes[h];
             if (ok) agreeing[s]++;
         }

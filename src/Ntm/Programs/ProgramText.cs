@@ -23,13 +23,14 @@ public static class ProgramText
                     JumpTarget.FirstWritten => "the first row written",
                     JumpTarget.LastWritten => "the last row written",
                     JumpTarget.WriteHead => HeadName(program, 0),
+                    JumpTarget.MatchInput => "the row holding the last data run",
                     _ => "the first row holding the last input",
                 };
                 parts.Add($"{n} := {target}{(m.Offset == 0 ? "" : $" {m.Offset:+ 0;- 0}")}");
             }
             else if (m.Offset != 0) parts.Add($"{n} {(m.Offset > 0 ? "+=" : "-=")} {Math.Abs(m.Offset)}");
             if (h < action.Writes.Count && action.Writes[h].Kind != WriteKind.Nothing)
-                parts.Add($"M[{n}] := {action.Writes[h].Kind switch { WriteKind.Input => "input", WriteKind.Read => $"what {HeadName(program, program.WriteHeads + action.Writes[h].Index)} read", _ => $"marker {action.Writes[h].Index}" }}");
+                parts.Add($"M[{n}] := {action.Writes[h].Kind switch { WriteKind.Input => "input", WriteKind.Read => $"what {HeadName(program, program.WriteHeads + action.Writes[h].Index)} read", WriteKind.Tag => $"M[{n}] + tag {action.Writes[h].Index}", _ => $"marker {action.Writes[h].Index}" }}");
         }
         parts.Add(action.Output.Kind switch
         {

@@ -9,7 +9,7 @@ internal sealed class StepRecord
     public required int Step;
     public required StepInput Input;
     public required float[] Hidden;          // (ControllerSize) h_t
-    public required List<Move>[] Moves;      // per head, write heads first: every move consistent with the observed peaks
+    public required List<Move>?[] Moves;     // per head, write heads first: every move consistent with the observed peaks; null when the head has no focus (any move fits)
     public required Write[] Writes;          // per write head
     public required List<Emit>? Outputs;     // every emission consistent with the thresholded output; null on an unscored step
     public required string ReadBefore;       // what the read heads saw at the previous step
@@ -25,15 +25,20 @@ internal sealed class StepRecord
 /// when it decodes it to the data read head r read at the previous step,
 /// <c>nothing</c> when its effect (largest weight times the largest add or erase entry) is below
 /// <see cref="WriteEffectFloor"/>, and otherwise a marker named by the signs of the add vector's large
-/// entries (marker 0: an erase with no add). An output is compared on scored steps only, thresholded at
+/// entries (marker 0: an erase with no add), a tag when its weight times its mean erase entry is below <see cref="EraseFloor"/> (the row keeps its data). A head whose largest weight is below <see cref="FocusFloor"/>
+/// has no focus: any move is consistent with that step. An output is compared on scored steps only, thresholded at
 /// 0.5: <c>read h</c> when it equals the data on read head h's row, <c>read-before h</c> when it equals
 /// the data read head h read at the previous step, and the constant it is. A jump's shift after it is
 /// one of -S..S.
 /// </summary>
 internal sealed class StepRecorder
 {
+    /// <summary>A head whose largest weight is below this has no focus at that step: any move is consistent with it.</summary>
+    public const float FocusFloor = 0.5f;
     /// <summary>A write whose largest weight times its largest add or erase entry is below this changes nothing that matters.</summary>
     public const float WriteEffectFloor = 0.1f;
+    /// <summary>A marker write whose largest weight times its mean erase entry is below this keeps the row's data: a tag.</summary>
+    public const float EraseFloor = 0.5f;
     /// <summary>An add-vector entry counts towards a marker's pattern when its magnitude is above this.</summary>
     public const float MarkerEntry = 0.5f;
     /// <summary>Ridge of the least-squares add-vector decoder, against a singular system.</summary>
@@ -116,11 +121,12 @@ internal sealed class StepRecorder
     private Write ClassifyWrite(MachineTrace trace, int w, int t, int peak, StepInput input, bool[]?[] readBefore)
     {
         int m = _config.MemoryWidth;
-        float weight = trace.WriteWeightings[w][t, peak], add = 0, erase = 0;
+        float weight = trace.WriteWeightings[w][t, peak], add = 0, erase = 0, meanErase = 0;
         for (int j = 0; j < m; j++)
         {
             add = Math.Max(add, Math.Abs(trace.AddVectors[w][t, j]));
             erase = Math.Max(erase, trace.EraseVectors[w][t, j]);
+            meanErase += trace.EraseVectors[w][t, j] / m;
         }
         if (weight * Math.Max(add, erase) < WriteEffectFloor) return Write.Nothing;
         var decoded = new bool[_bits];
@@ -142,7 +148,7 @@ internal sealed class StepRecorder
         }
         string key = new(pattern);
         if (!_markers.TryGetValue(key, out int id)) _markers[key] = id = _markers.Count + 1;
-        return new Write(WriteKind.Marker, id);
+        return new Write(weight * meanErase < EraseFloor ? WriteKind.Tag : WriteKind.Marker, id);
     }
 
     /// <summary>
@@ -159,7 +165,7 @@ internal sealed class StepRecorder
         for (int t = 0; t < inputs.Length; t++)
             for (int h = 0; h < w; h++)
             {
-                if (writes[t][h].Kind != WriteKind.Marker) continue;
+                if (writes[t][h].Kind is not (WriteKind.Marker or WriteKind.Tag)) continue;
                 int row = peaks[t][h];
                 bool live = false;
                 for (int u = t; u < inputs.Length && !live; u++)
@@ -184,14 +190,14 @@ internal sealed class StepRecorder
         var prev = (int[])trace.InitialFocus.Clone();
         string readBefore = string.Join(",", Enumerable.Repeat("blank", c.ReadHeads));
         var seen = new bool[]?[c.ReadHeads];
-        var lastData = new bool[_bits];
+        var recent = new RecentInputs();
         var records = new List<StepRecord>(inputs.Length);
         var peak = new int[heads];
         for (int t = 0; t < inputs.Length; t++)
         {
             StepInput x = inputs[t];
-            if (x.Symbol == TapeExecutor.DataSymbol) x.Data.CopyTo(lastData, 0);
-            var moves = new List<Move>[heads];
+            recent.Remember(x, t);
+            var moves = new List<Move>?[heads];
             var writes = new Write[c.WriteHeads];
             for (int h = 0; h < heads; h++)
             {
@@ -202,12 +208,13 @@ internal sealed class StepRecorder
                 foreach (JumpTarget target in Enum.GetValues<JumpTarget>())
                 {
                     if (target == JumpTarget.WriteHead && h == 0) continue;
-                    if (tape.Resolve(target, trace.InitialFocus[h], peak[0], lastData) is not { } landed) continue;
+                    if (tape.Resolve(target, trace.InitialFocus[h], peak[0], recent) is not { } landed) continue;
                     for (int d = -s; d <= s; d++)
                         if (tape.Wrap(landed + d) == peak[h]) options.Add(Move.Jump(target, d));
                 }
                 options.Sort((a, b) => string.CompareOrdinal(PreferenceKey(a), PreferenceKey(b)));
-                moves[h] = options;
+                float focus = (h < c.WriteHeads ? trace.WriteWeightings[h] : trace.ReadWeightings[h - c.WriteHeads])[t, peak[h]];
+                moves[h] = focus < FocusFloor ? null : options;
                 if (h < c.WriteHeads)
                 {
                     writes[h] = dead is not null && dead.Contains((t, h)) ? Write.Nothing : ClassifyWrite(trace, h, t, peak[h], x, seen);
@@ -234,7 +241,7 @@ internal sealed class StepRecorder
                 }
                 outputs.Add(y.Any(b => b) ? Emit.Constant(y) : Emit.Nothing);
             }
-            string key = string.Join(" | ", moves.Select(m => m.Count == 0 ? "lost" : m[0].ToString()))
+            string key = string.Join(" | ", moves.Select(m => m is null ? "any" : m.Count == 0 ? "lost" : m[0].ToString()))
                 + " | " + string.Join(" | ", writes) + " | " + (outputs is null ? "-" : outputs[0].ToString());
             records.Add(new StepRecord
             {

@@ -2,7 +2,8 @@ namespace Ntm.Programs;
 
 /// <summary>
 /// The memory of a <see cref="TapeProgram"/>: a circular tape of rows, each blank, holding data bits or
-/// holding a marker, and remembering when it was last written. Content jumps are resolved here,
+/// holding a marker, possibly tagged with a marker on top of its data, and remembering when it was last
+/// written (a tag does not count as a write). Content jumps are resolved here,
 /// symbolically, from what the rows hold and when they were written.
 /// </summary>
 internal sealed class Tape
@@ -11,6 +12,8 @@ internal sealed class Tape
     private readonly bool[][] _data;       // (rows, bits)
     private readonly int[] _marker;        // (rows)
     private readonly long[] _writtenAt;    // (rows) step of the last write, -1 if never
+    private readonly List<int> _order = [];  // rows in the order their data was written
+    private readonly int[] _orderIndex;      // (rows) the row's place in _order of its latest data write, -1 if none
 
     public Tape(int rows, int bits)
     {
@@ -22,6 +25,8 @@ internal sealed class Tape
         _marker = new int[rows];
         _writtenAt = new long[rows];
         Array.Fill(_writtenAt, -1);
+        _orderIndex = new int[rows];
+        Array.Fill(_orderIndex, -1);
     }
 
     public int Rows { get; }
@@ -32,14 +37,23 @@ internal sealed class Tape
     public void Store(int row, Write write, ReadOnlySpan<bool> input, bool[]? read, long step)
     {
         if (write.Kind == WriteKind.Nothing) return;
+        if (write.Kind == WriteKind.Tag)
+        {
+            if (_kind[row] == WriteKind.Nothing) _kind[row] = WriteKind.Marker;
+            _marker[row] = write.Index;
+            return;
+        }
         _writtenAt[row] = step;
         _marker[row] = write.Kind == WriteKind.Marker ? write.Index : 0;
         if (write.Kind == WriteKind.Input || (write.Kind == WriteKind.Read && read is not null))
         {
             _kind[row] = WriteKind.Input;
             (write.Kind == WriteKind.Input ? input : read).CopyTo(_data[row]);
+            _orderIndex[row] = _order.Count;
+            _order.Add(row);
             return;
         }
+        _orderIndex[row] = -1;
         _kind[row] = write.Kind == WriteKind.Read ? WriteKind.Nothing : WriteKind.Marker;
         Array.Clear(_data[row]);
     }
@@ -52,17 +66,22 @@ internal sealed class Tape
 
     public bool HoldsData(int row) => _kind[row] == WriteKind.Input;
 
-    /// <summary>What a read head sees at a row, as a transition reads it: <c>blank</c>, <c>data</c> or <c>marker k</c>.</summary>
+    /// <summary>What a read head sees at a row, as a transition reads it: <c>blank</c>, <c>data</c>, <c>data, tag k</c> or <c>marker k</c>.</summary>
     public string Category(int row) => _kind[row] switch
     {
-        WriteKind.Input => "data",
+        WriteKind.Input => _marker[row] == 0 ? "data" : $"data+tag {_marker[row]}",
         WriteKind.Marker => $"marker {_marker[row]}",
         _ => "blank",
     };
 
     /// <summary>The row a jump lands on, or null when there is none (nothing written, no match).</summary>
-    public int? Resolve(JumpTarget target, int start, int writeHead, ReadOnlySpan<bool> lastData)
+    /// <param name="target">The jump's target.</param>
+    /// <param name="start">The head's starting row.</param>
+    /// <param name="writeHead">Write head 0's row.</param>
+    /// <param name="inputs">The latest run of data inputs (for <see cref="JumpTarget.MatchInput"/> and <see cref="JumpTarget.MatchLast"/>).</param>
+    public int? Resolve(JumpTarget target, int start, int writeHead, RecentInputs inputs)
     {
+        List<bool[]> recent = inputs.Run;
         switch (target)
         {
             case JumpTarget.Start: return start;
@@ -78,11 +97,33 @@ internal sealed class Tape
                 }
                 return best < 0 ? null : best;
             }
-            default:
+            case JumpTarget.MatchLast:
             {
+                if (recent.Count == 0) return null;
                 int best = -1;
                 for (int i = 0; i < Rows; i++)
-                    if (_kind[i] == WriteKind.Input && (best < 0 || _writtenAt[i] < _writtenAt[best]) && lastData.SequenceEqual(_data[i])) best = i;
+                    if (_kind[i] == WriteKind.Input && (best < 0 || _writtenAt[i] < _writtenAt[best]) && recent[^1].AsSpan().SequenceEqual(_data[i])) best = i;
+                return best < 0 ? null : best;
+            }
+            default:
+            {
+                // Among the rows written before the run began, the row holding the last data input whose
+                // predecessors in the order of writing hold the inputs before it: the longest such match
+                // wins, then the earliest written.
+                if (recent.Count == 0) return null;
+                int best = -1, bestRun = 0;
+                for (int i = 0; i < Rows; i++)
+                {
+                    if (_kind[i] != WriteKind.Input || _writtenAt[i] >= inputs.Start || !recent[^1].AsSpan().SequenceEqual(_data[i])) continue;
+                    int run = 1;
+                    for (int j = _orderIndex[i] - 1, k = recent.Count - 2; j >= 0 && k >= 0; j--, k--)
+                    {
+                        int r = _order[j];
+                        if (_orderIndex[r] != j || !recent[k].AsSpan().SequenceEqual(_data[r])) break;
+                        run++;
+                    }
+                    if (run > bestRun || (run == bestRun && _writtenAt[i] < _writtenAt[best])) (best, bestRun) = (i, run);
+                }
                 return best < 0 ? null : best;
             }
         }

@@ -32,7 +32,7 @@ public static class TapeExecutor
         int state = 0;
         string read = string.Join(",", Enumerable.Repeat("blank", program.ReadHeads));
         int? halted = null;
-        var lastData = new bool[program.DataBits];
+        var recent = new RecentInputs();
         var readBefore = new bool[]?[program.ReadHeads];
         for (int t = 0; t < inputs.Count; t++)
         {
@@ -49,11 +49,11 @@ public static class TapeExecutor
             }
             state = s;
             states[t] = s;
-            if (x.Symbol == DataSymbol) x.Data.CopyTo(lastData, 0);
+            recent.Remember(x, t);
             StepAction a = program.States[s].Action!;
             for (int h = 0; h < heads; h++)
             {
-                pos[h] = Apply(tape, a.Moves[h], pos[h], start[h], pos[0], lastData);
+                pos[h] = Apply(tape, a.Moves[h], pos[h], start[h], pos[0], recent);
                 if (h < program.WriteHeads)
                     tape.Store(pos[h], a.Writes[h], x.Data, a.Writes[h].Kind == WriteKind.Read ? readBefore[a.Writes[h].Index] : null, t);
             }
@@ -78,6 +78,49 @@ public static class TapeExecutor
     /// <summary>The input symbol of a step that carries data (what <see cref="JumpTarget.MatchInput"/> matches).</summary>
     public const string DataSymbol = "data";
 
-    internal static int Apply(Tape tape, Move move, int at, int start, int writeHead, ReadOnlySpan<bool> lastData) =>
-        tape.Wrap((long)(move.IsJump ? tape.Resolve(move.Target, start, writeHead, lastData) ?? at : at) + move.Offset);
+    internal static int Apply(Tape tape, Move move, int at, int start, int writeHead, RecentInputs recent) =>
+        tape.Wrap((long)(move.IsJump ? tape.Resolve(move.Target, start, writeHead, recent) ?? at : at) + move.Offset);
+
+    /// <summary>The longest run of data inputs a content jump compares; longer runs keep their latest inputs.</summary>
+    public const int RecentLimit = 16;
+
+    // Keeps the latest run of consecutive data inputs: a data step after any other symbol starts a new run.
+    internal static void Remember(List<bool[]> recent, StepInput x, ref bool previousData)
+    {
+        bool data = x.Symbol == DataSymbol;
+        if (data)
+        {
+            if (!previousData) recent.Clear();
+            if (recent.Count == RecentLimit) recent.RemoveAt(0);
+            recent.Add((bool[])x.Data.Clone());
+        }
+        previousData = data;
+    }
+}
+
+/// <summary>The latest run of consecutive data inputs, which a content jump matches: a data step after any other symbol starts a new run.</summary>
+internal sealed class RecentInputs
+{
+    /// <summary>The longest run kept; a longer run keeps its latest inputs.</summary>
+    public const int Limit = 16;
+
+    private bool _previousData;
+
+    /// <summary>The run, oldest first.</summary>
+    public List<bool[]> Run { get; } = [];
+
+    /// <summary>The step at which the run began (-1 before any data).</summary>
+    public long Start { get; private set; } = -1;
+
+    public void Remember(StepInput x, long step)
+    {
+        bool data = x.Symbol == TapeExecutor.DataSymbol;
+        if (data)
+        {
+            if (!_previousData) { Run.Clear(); Start = step; }
+            if (Run.Count == Limit) Run.RemoveAt(0);
+            Run.Add((bool[])x.Data.Clone());
+        }
+        _previousData = data;
+    }
 }

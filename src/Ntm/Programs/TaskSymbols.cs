@@ -49,7 +49,7 @@ internal sealed class TaskSymbols
             if (query >= 0)
             {
                 if (x[marker] > 0.5f) symbol = "item";
-                else if (x[query] > 0.5f) { symbol = "query"; queries++; }
+                else if (x[query] > 0.5f) symbol = ++queries == 1 ? "query" : "query-end";
                 else symbol = queries >= 2 ? "blank" : "data";
             }
             else if (x[marker] > 0.5f) { symbol = markerName(x); seenMarker = true; }

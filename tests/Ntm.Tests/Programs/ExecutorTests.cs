@@ -70,13 +70,16 @@ public sealed class ExecutorTests
     public void A_jump_with_no_target_leaves_the_head_in_place_before_its_shift()
     {
         var tape = new Tape(10, 2);
-        Assert.Equal(4, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.FirstWritten, 1), 3, 0, 0, [true, false]));
+        var recent = new RecentInputs();
+        Assert.Equal(4, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.FirstWritten, 1), 3, 0, 0, recent));
         tape.Store(7, Write.Input, [true, false], null, 0);
         tape.Store(2, Write.Input, [false, true], null, 1);
-        Assert.Equal(8, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.FirstWritten, 1), 3, 0, 0, [true, false]));
-        Assert.Equal(2, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.LastWritten), 3, 0, 0, [true, false]));
-        Assert.Equal(2, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.MatchInput), 3, 0, 0, [false, true]));
-        Assert.Equal(9, TapeExecutor.Apply(tape, Move.Shift(-1), 0, 0, 0, [false, true]));   // the tape is circular
+        Assert.Equal(8, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.FirstWritten, 1), 3, 0, 0, recent));
+        Assert.Equal(2, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.LastWritten), 3, 0, 0, recent));
+        recent.Remember(new StepInput("data", [false, true]), 5);
+        Assert.Equal(2, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.MatchInput), 3, 0, 0, recent));
+        Assert.Equal(2, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.MatchLast, 1), 1, 0, 0, recent) - 1);
+        Assert.Equal(9, TapeExecutor.Apply(tape, Move.Shift(-1), 0, 0, 0, recent));   // the tape is circular
         Assert.Equal("data", tape.Category(2));
         Assert.Equal("blank", tape.Category(3));
     }
