@@ -191,6 +191,7 @@ internal sealed class StepRecorder
         string readBefore = string.Join(",", Enumerable.Repeat("blank", c.ReadHeads));
         var seen = new bool[]?[c.ReadHeads];
         var recent = new RecentInputs();
+        var direction = Enumerable.Repeat(1, heads).ToArray();   // per head, the sign of its last shift
         var records = new List<StepRecord>(inputs.Length);
         var peak = new int[heads];
         for (int t = 0; t < inputs.Length; t++)
@@ -250,9 +251,15 @@ internal sealed class StepRecorder
                 Moves = moves, Writes = writes, Outputs = outputs, ReadBefore = readBefore, ActionKey = key,
             });
             for (int r = 0; r < c.ReadHeads; r++) seen[r] = tape.Snapshot(peak[c.WriteHeads + r]);
+            for (int h = 0; h < heads; h++)
+            {
+                int delta = tape.Wrap(peak[h] - prev[h]);
+                if (delta > n / 2) delta -= n;
+                if (delta != 0 && Math.Abs(delta) <= s) direction[h] = Math.Sign(delta);
+            }
             allWrites[t] = writes;
             allPeaks[t] = (int[])peak.Clone();
-            readBefore = string.Join(",", Enumerable.Range(c.WriteHeads, c.ReadHeads).Select(h => tape.Category(peak[h])));
+            readBefore = string.Join(",", Enumerable.Range(c.WriteHeads, c.ReadHeads).Select(h => tape.Category(peak[h], direction[h])));
             Array.Copy(peak, prev, heads);
         }
         return records;

@@ -66,10 +66,15 @@ internal sealed class Tape
 
     public bool HoldsData(int row) => _kind[row] == WriteKind.Input;
 
-    /// <summary>What a read head sees at a row, as a transition reads it: <c>blank</c>, <c>data</c>, <c>data, tag k</c> or <c>marker k</c>.</summary>
-    public string Category(int row) => _kind[row] switch
+    /// <summary>
+    /// What a read head sees at a row, as a transition reads it: <c>blank</c>, <c>marker k</c>, or <c>data</c>
+    /// (<c>data+tag k</c> when tagged), with <c>|end</c> appended when the next row in the head's direction of
+    /// travel (<paramref name="direction"/>: +1 or -1) holds no data; a soft read focused on a row also sees a
+    /// little of its neighbours.
+    /// </summary>
+    public string Category(int row, int direction) => _kind[row] switch
     {
-        WriteKind.Input => _marker[row] == 0 ? "data" : $"data+tag {_marker[row]}",
+        WriteKind.Input => (_marker[row] == 0 ? "data" : $"data+tag {_marker[row]}") + (_kind[Wrap((long)row + direction)] == WriteKind.Input ? "" : "|end"),
         WriteKind.Marker => $"marker {_marker[row]}",
         _ => "blank",
     };

@@ -33,6 +33,7 @@ public static class TapeExecutor
         string read = string.Join(",", Enumerable.Repeat("blank", program.ReadHeads));
         int? halted = null;
         var recent = new RecentInputs();
+        var direction = Enumerable.Repeat(1, heads).ToArray();   // per head, the sign of its last shift
         var readBefore = new bool[]?[program.ReadHeads];
         for (int t = 0; t < inputs.Count; t++)
         {
@@ -53,11 +54,12 @@ public static class TapeExecutor
             StepAction a = program.States[s].Action!;
             for (int h = 0; h < heads; h++)
             {
+                if (!a.Moves[h].IsJump && a.Moves[h].Offset != 0) direction[h] = Math.Sign(a.Moves[h].Offset);
                 pos[h] = Apply(tape, a.Moves[h], pos[h], start[h], pos[0], recent);
                 if (h < program.WriteHeads)
                     tape.Store(pos[h], a.Writes[h], x.Data, a.Writes[h].Kind == WriteKind.Read ? readBefore[a.Writes[h].Index] : null, t);
             }
-            read = string.Join(",", Enumerable.Range(program.WriteHeads, program.ReadHeads).Select(h => tape.Category(pos[h])));
+            read = string.Join(",", Enumerable.Range(program.WriteHeads, program.ReadHeads).Select(h => tape.Category(pos[h], direction[h])));
             switch (a.Output.Kind)
             {
                 case EmitKind.Read:
