@@ -32,11 +32,10 @@ public static class HandWritten
 
     /// <summary>
     /// Repeat copy (paper sec. 4.2) for counts 1 to <paramref name="maxRepeats"/>: store the inputs as
-    /// copy does and a marker after them at the delimiter; then, per pass, jump the emitting read head
-    /// (head 1) to the first row written and a look-ahead read head (head 0) to the row after it, and move
-    /// both one row on per step, emitting head 1's row, until head 0 has seen the marker; after the last
-    /// pass emit the end marker (the last output channel). The count is held in the state: one pass
-    /// state pair per remaining count.
+    /// copy does; at the delimiter hold the count in the state; then, per pass, jump the read head to the first row written and move it one row on per
+    /// step, emitting what it reads, until it reads the last row of data (read as <c>data|end</c>: the next
+    /// row holds none); after the last pass emit the end marker (the last output channel). The count is
+    /// held in the state: one pair of pass states per remaining count.
     /// </summary>
     public static TapeProgram RepeatCopy(int bits, int maxRepeats)
     {
@@ -46,31 +45,34 @@ public static class HandWritten
         var states = new List<ProgramState>
         {
             new("start", null),
-            new("first", new StepAction([Move.Stay, Move.Stay, Move.Stay], [Write.Input], Emit.Nothing)),
-            new("store", new StepAction([Move.Shift(1), Move.Stay, Move.Stay], [Write.Input], Emit.Nothing)),
-            new("end", new StepAction([Move.Stay, Move.Stay, Move.Stay], [Write.Nothing], Emit.Constant(end))),
+            new("first", new StepAction([Move.Stay, Move.Stay], [Write.Input], Emit.Nothing)),
+            new("store", new StepAction([Move.Shift(1), Move.Stay], [Write.Input], Emit.Nothing)),
+            new("end", new StepAction([Move.Stay, Move.Stay], [Write.Nothing], Emit.Constant(end))),
         };
         var transitions = new List<Transition> { new(0, "data", "*", 1), new(1, "data", "*", 2), new(2, "data", "*", 2) };
         var pass = new int[maxRepeats + 1];
         var along = new int[maxRepeats + 1];
+        var wait = new int[maxRepeats + 1];
         for (int k = 1; k <= maxRepeats; k++)
         {
-            int mark = states.Count;
-            states.Add(new($"mark {k}", new StepAction([Move.Shift(1), Move.Stay, Move.Stay], [new Write(WriteKind.Marker, 1)], Emit.Nothing)));
+            wait[k] = states.Count;
+            states.Add(new($"count {k}", new StepAction([Move.Stay, Move.Stay], [Write.Nothing], Emit.Nothing)));
             pass[k] = states.Count;
-            states.Add(new($"pass {k}", new StepAction([Move.Stay, Move.Jump(JumpTarget.FirstWritten, 1), Move.Jump(JumpTarget.FirstWritten)], [Write.Nothing], Emit.Read(1))));
+            states.Add(new($"pass {k}", new StepAction([Move.Stay, Move.Jump(JumpTarget.FirstWritten)], [Write.Nothing], Emit.Read(0))));
             along[k] = states.Count;
-            states.Add(new($"along {k}", new StepAction([Move.Stay, Move.Shift(1), Move.Shift(1)], [Write.Nothing], Emit.Read(1))));
-            transitions.Add(new(1, $"repeat {k}", "*", mark));
-            transitions.Add(new(2, $"repeat {k}", "*", mark));
-            transitions.Add(new(mark, "blank", "*", pass[k]));
+            states.Add(new($"along {k}", new StepAction([Move.Stay, Move.Shift(1)], [Write.Nothing], Emit.Read(0))));
         }
         for (int k = 1; k <= maxRepeats; k++)
+        {
+            transitions.Add(new(1, $"repeat {k}", "*", wait[k]));
+            transitions.Add(new(2, $"repeat {k}", "*", wait[k]));
+            transitions.Add(new(wait[k], "blank", "*", pass[k]));
             foreach (int from in new[] { pass[k], along[k] })
             {
-                transitions.Add(new(from, "blank", "data,data", along[k]));
-                transitions.Add(new(from, "blank", "marker 1,data", k > 1 ? pass[k - 1] : 3));
+                transitions.Add(new(from, "blank", "data", along[k]));
+                transitions.Add(new(from, "blank", "data|end", k > 1 ? pass[k - 1] : 3));
             }
-        return new TapeProgram(1, 2, bits, bits + 1, [0, 0, 0], states, transitions, readsTape: true);
+        }
+        return new TapeProgram(1, 1, bits, bits + 1, [0, 0], states, transitions, readsTape: true);
     }
 }

@@ -53,7 +53,10 @@ public sealed class TapeProgram
             StepAction a = states[s].Action ?? throw new InvalidConfigurationException($"State {states[s].Name} has no action.");
             if (a.Moves.Count != writeHeads + readHeads || a.Writes.Count != writeHeads)
                 throw new InvalidConfigurationException($"State {states[s].Name} gives {a.Moves.Count} moves and {a.Writes.Count} writes for {writeHeads + readHeads} heads and {writeHeads} write heads.");
-            if (a.Output.Kind == EmitKind.Read && a.Output.Head >= readHeads) throw new InvalidConfigurationException($"State {states[s].Name} emits read head {a.Output.Head}, which does not exist.");
+            if (a.Output.Kind is EmitKind.Read or EmitKind.ReadBefore && (a.Output.Head < 0 || a.Output.Head >= readHeads))
+                throw new InvalidConfigurationException($"State {states[s].Name} emits read head {a.Output.Head}, which does not exist.");
+            if (a.Writes.Any(w => w.Kind == WriteKind.Read && (w.Index < 0 || w.Index >= readHeads)))
+                throw new InvalidConfigurationException($"State {states[s].Name} writes what a read head read, but that read head does not exist.");
             if (a.Output.Kind == EmitKind.Constant && a.Output.Pattern.Length != outputSize) throw new InvalidConfigurationException($"State {states[s].Name} emits a constant of {a.Output.Pattern.Length} bits for {outputSize} outputs.");
         }
         _next = [];

@@ -52,6 +52,8 @@ public sealed class ExecutorTests
             for (int repeats = 1; repeats <= 10; repeats++)
                 Assert.True(Exact(program, task.Make(rng, 3, length, repeats), symbols, length + 1), $"length {length}, {repeats} repeats");
         Assert.True(Exact(program, task.Make(rng, 2, 500, 3), symbols, 501));
+        // On a tape exactly as long as the data, the last row's next row is the first: no end is seen.
+        Assert.False(Exact(program, task.Make(rng, 2, 5, 2), symbols, 5));
     }
 
     [Fact]
@@ -80,8 +82,13 @@ public sealed class ExecutorTests
         Assert.Equal(2, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.MatchInput), 3, 0, 0, recent));
         Assert.Equal(2, TapeExecutor.Apply(tape, Move.Jump(JumpTarget.MatchLast, 1), 1, 0, 0, recent) - 1);
         Assert.Equal(9, TapeExecutor.Apply(tape, Move.Shift(-1), 0, 0, 0, recent));   // the tape is circular
-        Assert.Equal("data", tape.Category(2));
-        Assert.Equal("blank", tape.Category(3));
+        Assert.Equal("data|end", tape.Category(2, 1));     // row 3 holds no data
+        Assert.Equal("blank", tape.Category(3, 1));
+        tape.Store(3, Write.Input, [true, true], null, 2);
+        Assert.Equal("data", tape.Category(2, 1));
+        tape.Store(3, new Write(WriteKind.Tag, 4), [false, false], null, 3);
+        Assert.Equal("data+tag 4|end", tape.Category(3, 1));
+        Assert.True(tape.Data(3)[0] && tape.Data(3)[1]);   // a tag keeps the data
     }
 
     [Fact]
