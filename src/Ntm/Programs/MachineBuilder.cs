@@ -14,7 +14,7 @@ namespace Ntm.Programs;
 internal static class MachineBuilder
 {
     public static (TapeProgram Program, int Labels) Build(IReadOnlyList<StepRecord> records, int[] labels, int labelCount,
-        int writeHeads, int readHeads, int bits, int outputSize, IReadOnlyList<int> initialOffsets, bool readsTape)
+        int writeHeads, int readHeads, int bits, int outputSize, IReadOnlyList<int> initialOffsets, bool readsTape, bool counts = false)
     {
         int k = labelCount + 1;   // state 0: start; label l is state l + 1
         int heads = writeHeads + readHeads;
@@ -30,10 +30,12 @@ internal static class MachineBuilder
             for (int h = 0; h < writeHeads; h++) writeVotes[s, h] = [];
         }
         int prevState = 0;
+        var counter = new PassCounter();
         for (int i = 0; i < records.Count; i++)
         {
             StepRecord r = records[i];
-            if (r.Step == 0) prevState = 0;
+            if (r.Step == 0) (prevState, counter) = (0, new PassCounter());
+            (string symbol, string read) = counts ? counter.See(r.Input.Symbol, r.ReadBefore) : (r.Input.Symbol, r.ReadBefore);
             int s = labels[i] + 1;
             visits[s]++;
             for (int h = 0; h < heads; h++)
@@ -41,7 +43,7 @@ internal static class MachineBuilder
             for (int h = 0; h < writeHeads; h++) writeVotes[s, h][r.Writes[h]] = writeVotes[s, h].GetValueOrDefault(r.Writes[h]) + 1;
             if (r.Outputs is not null)
                 foreach (Emit e in r.Outputs) emitVotes[s][e] = emitVotes[s].GetValueOrDefault(e) + 1;
-            var key = (prevState, r.Input.Symbol, readsTape ? r.ReadBefore : "");
+            var key = (prevState, symbol, readsTape ? read : "");
             if (!next.TryGetValue(key, out var to)) next[key] = to = [];
             to[s] = to.GetValueOrDefault(s) + 1;
             prevState = s;
@@ -123,7 +125,7 @@ internal static class MachineBuilder
         }
         foreach (var (from, key, edge) in pending)
             transitions.Add(new Transition(index[from], key.Sym, key.Read, index[edge.To], edge.Count, edge.Agree));
-        return (new TapeProgram(writeHeads, readHeads, bits, outputSize, initialOffsets, states, transitions, readsTape), visits.Count(v => v > 0));
+        return (new TapeProgram(writeHeads, readHeads, bits, outputSize, initialOffsets, states, transitions, readsTape, counts), visits.Count(v => v > 0));
     }
 
     private static string Name(int i) => i < 26 ? ((char)('A' + i)).ToString() : $"S{i}";

@@ -24,7 +24,8 @@ public sealed record ExtractionResult(TapeProgram Program, ExtractionCandidate C
 /// Extracts a <see cref="TapeProgram"/> from a trained machine (docs/programs.md): traces it on random
 /// training sequences, discretises every step (<see cref="StepRecorder"/>), labels the steps' states in
 /// several ways (the tuple of discrete actions; k-means of the controller output h_t for several k; both
-/// together; each with and without what was read in the transitions), builds and merges a machine for each
+/// together; each with and without what was read in the transitions, and with a counter register where an
+/// input symbol carries a number), builds and merges a machine for each
 /// (<see cref="MachineBuilder"/>), and keeps the one whose outputs agree with the machine on the most
 /// held-out sequences; on a tie the one whose states' actions hold on more of the traced steps, then the smaller.
 /// </summary>
@@ -101,12 +102,13 @@ public static class ProgramExtractor
         var candidates = new List<ExtractionCandidate>();
         (TapeProgram Program, ExtractionCandidate Candidate)? best = null;
         foreach (var (name, labels, count) in labellings)
-            foreach (bool reads in new[] { false, true })
+            foreach (var (reads, counts) in new[] { (false, false), (true, false), (true, true) })
             {
-                var (program, used) = MachineBuilder.Build(records, labels, count, c.WriteHeads, c.ReadHeads, symbols.DataBits, c.OutputSize, offsets, reads);
+                if (counts && !records.Any(r => r.Input.Symbol.Contains(' ', StringComparison.Ordinal))) continue;
+                var (program, used) = MachineBuilder.Build(records, labels, count, c.WriteHeads, c.ReadHeads, symbols.DataBits, c.OutputSize, offsets, reads, counts);
                 double agreement = reference.Count(r => ProgramAgreement.Compare(program, r.Item1, r.Item2, r.b, 0, c.MemoryRows).Sequence) / (double)reference.Count;
                 double consistency = program.States.Sum(st => st.Agreeing) / (double)Math.Max(1, program.States.Sum(st => st.Visits));
-                var candidate = new ExtractionCandidate(name + (reads ? " + reads" : ""), used, program.States.Count, agreement, consistency);
+                var candidate = new ExtractionCandidate(name + (reads ? " + reads" : "") + (counts ? " + counter" : ""), used, program.States.Count, agreement, consistency);
                 candidates.Add(candidate);
                 if (best is null || Better(candidate, best.Value.Candidate)) best = (program, candidate);
             }

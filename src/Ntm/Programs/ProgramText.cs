@@ -49,6 +49,8 @@ public static class ProgramText
     {
         ArgumentNullException.ThrowIfNull(program);
         var sb = new System.Text.StringBuilder();
+        if (program.Counts)
+            sb.AppendLine("n: a counter, loaded by an input symbol that carries a number and decreased by one after each read of the end of the data (|end)");
         sb.AppendLine($"heads: {string.Join(", ", Enumerable.Range(0, program.InitialOffsets.Count).Select(h => $"{HeadName(program, h)} starts at row {program.InitialOffsets[h]}"))}; every row starts blank");
         for (int s = 0; s < program.States.Count; s++)
         {
@@ -67,7 +69,7 @@ public static class ProgramText
         return new Dictionary<string, object?>
         {
             ["write_heads"] = program.WriteHeads, ["read_heads"] = program.ReadHeads, ["data_bits"] = program.DataBits,
-            ["output_size"] = program.OutputSize, ["initial_offsets"] = program.InitialOffsets, ["reads_tape"] = program.ReadsTape,
+            ["output_size"] = program.OutputSize, ["initial_offsets"] = program.InitialOffsets, ["reads_tape"] = program.ReadsTape, ["counts"] = program.Counts,
             ["states"] = program.States.Select(s => new Dictionary<string, object?>
             {
                 ["name"] = s.Name,

@@ -25,7 +25,8 @@ internal sealed class StepRecord
 /// when it decodes it to the data read head r read at the previous step,
 /// <c>nothing</c> when its effect (largest weight times the largest add or erase entry) is below
 /// <see cref="WriteEffectFloor"/>, and otherwise a marker named by the signs of the add vector's large
-/// entries (marker 0: an erase with no add), a tag when its weight times its mean erase entry is below <see cref="EraseFloor"/> (the row keeps its data). A head whose largest weight is below <see cref="FocusFloor"/>
+/// entries that at least <see cref="MarkerShare"/> of the effective writes share (marker 0: an erase with no add, or a
+/// rare pattern), a tag when its weight times its mean erase entry is below <see cref="EraseFloor"/> (the row keeps its data). A head whose largest weight is below <see cref="FocusFloor"/>
 /// has no focus: any move is consistent with that step. An output is compared on scored steps only, thresholded at
 /// 0.5: <c>read h</c> when it equals the data on read head h's row, <c>read-before h</c> when it equals
 /// the data read head h read at the previous step, and the constant it is. A jump's shift after it is
@@ -39,6 +40,8 @@ internal sealed class StepRecorder
     public const float WriteEffectFloor = 0.1f;
     /// <summary>A marker write whose largest weight times its mean erase entry is below this keeps the row's data: a tag.</summary>
     public const float EraseFloor = 0.5f;
+    /// <summary>A marker is a pattern of at least this share of the writes that change something; a rarer pattern is noise (a tag of it is nothing, a write of it clears the row: marker 0).</summary>
+    public const double MarkerShare = 0.01;
     /// <summary>An add-vector entry counts towards a marker's pattern when its magnitude is above this.</summary>
     public const float MarkerEntry = 0.5f;
     /// <summary>Ridge of the least-squares add-vector decoder, against a singular system.</summary>
@@ -55,6 +58,15 @@ internal sealed class StepRecorder
         _bits = bits;
         _decoder = new double[config.WriteHeads][,];
         for (int w = 0; w < config.WriteHeads; w++) _decoder[w] = FitDecoder(w, traces);
+        // Marker patterns: those of at least MarkerShare of the writes that change something.
+        var counts = new Dictionary<string, int>();
+        int writes = 0;
+        foreach (var (trace, inputs) in traces)
+            for (int t = 0; t < inputs.Length; t++)
+                for (int w = 0; w < config.WriteHeads; w++)
+                    if (Pattern(trace, w, t) is { } p) { writes++; counts[p] = counts.GetValueOrDefault(p) + 1; }
+        foreach (var (p, n) in counts.OrderByDescending(e => e.Value).ThenBy(e => e.Key, StringComparer.Ordinal))
+            if (n >= MarkerShare * writes) _markers[p] = _markers.Count + 1;
     }
 
     public static string PreferenceKey(Move m) => (m.IsJump ? $"9{(int)m.Target}" : "") + $"{Math.Abs(m.Offset)}{(m.Offset < 0 ? 1 : 0)}";
@@ -118,6 +130,22 @@ internal sealed class StepRecorder
         return best;
     }
 
+    // The signs of the large add entries of a write that changes something, or null.
+    private string? Pattern(MachineTrace trace, int w, int t)
+    {
+        int m = _config.MemoryWidth, peak = Peak(trace.WriteWeightings[w], t);
+        float weight = trace.WriteWeightings[w][t, peak], add = 0, erase = 0;
+        var pattern = new char[m];
+        for (int j = 0; j < m; j++)
+        {
+            float a = trace.AddVectors[w][t, j];
+            add = Math.Max(add, Math.Abs(a));
+            erase = Math.Max(erase, trace.EraseVectors[w][t, j]);
+            pattern[j] = a > MarkerEntry ? '+' : a < -MarkerEntry ? '-' : '0';
+        }
+        return weight * Math.Max(add, erase) < WriteEffectFloor ? null : new string(pattern);
+    }
+
     private Write ClassifyWrite(MachineTrace trace, int w, int t, int peak, StepInput input, bool[]?[] readBefore)
     {
         int m = _config.MemoryWidth;
@@ -147,8 +175,9 @@ internal sealed class StepRecorder
             pattern[j] = a > MarkerEntry ? '+' : a < -MarkerEntry ? '-' : '0';
         }
         string key = new(pattern);
-        if (!_markers.TryGetValue(key, out int id)) _markers[key] = id = _markers.Count + 1;
-        return new Write(weight * meanErase < EraseFloor ? WriteKind.Tag : WriteKind.Marker, id);
+        bool tag = weight * meanErase < EraseFloor;
+        if (!_markers.TryGetValue(key, out int id)) return tag ? Write.Nothing : new Write(WriteKind.Marker, 0);
+        return new Write(tag ? WriteKind.Tag : WriteKind.Marker, id);
     }
 
     /// <summary>
@@ -191,7 +220,7 @@ internal sealed class StepRecorder
         string readBefore = string.Join(",", Enumerable.Repeat("blank", c.ReadHeads));
         var seen = new bool[]?[c.ReadHeads];
         var recent = new RecentInputs();
-        var direction = Enumerable.Repeat(1, heads).ToArray();   // per head, the sign of its last shift
+        var direction = new int[heads];   // per head, the sign of its last shift; 0 before it has shifted
         var records = new List<StepRecord>(inputs.Length);
         var peak = new int[heads];
         for (int t = 0; t < inputs.Length; t++)
@@ -259,7 +288,7 @@ internal sealed class StepRecorder
             }
             allWrites[t] = writes;
             allPeaks[t] = (int[])peak.Clone();
-            readBefore = string.Join(",", Enumerable.Range(c.WriteHeads, c.ReadHeads).Select(h => tape.Category(peak[h], direction[h])));
+            readBefore = string.Join(",", Enumerable.Range(c.WriteHeads, c.ReadHeads).Select(h => tape.Category(peak[h], Tape.Travel(direction, h))));
             Array.Copy(peak, prev, heads);
         }
         return records;

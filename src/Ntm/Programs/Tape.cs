@@ -66,6 +66,9 @@ internal sealed class Tape
 
     public bool HoldsData(int row) => _kind[row] == WriteKind.Input;
 
+    /// <summary>A head's direction of travel: the sign of its last shift; before it has shifted, write head 0's; else +1.</summary>
+    public static int Travel(int[] direction, int head) => direction[head] != 0 ? direction[head] : direction[0] != 0 ? direction[0] : 1;
+
     /// <summary>
     /// What a read head sees at a row, as a transition reads it: <c>blank</c>, <c>marker k</c>, or <c>data</c>
     /// (<c>data+tag k</c> when tagged), with <c>|end</c> appended when the next row in the head's direction of

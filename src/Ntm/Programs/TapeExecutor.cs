@@ -12,7 +12,7 @@ public sealed record ExecutionResult(bool[][] Outputs, int[] States, int? Halted
 /// state moves on (the step's input symbol and what the read heads saw at the previous step), then the
 /// write heads move and write, then the read heads move, then the output is emitted. A jump with no
 /// target (nothing written, nothing matching) leaves the head where it is before its shift. When no transition is defined
-/// the run halts and every later output is 0.
+/// the run halts and every later output is 0. A counting program keeps its counter with <see cref="PassCounter"/>.
 /// </summary>
 public static class TapeExecutor
 {
@@ -33,7 +33,8 @@ public static class TapeExecutor
         string read = string.Join(",", Enumerable.Repeat("blank", program.ReadHeads));
         int? halted = null;
         var recent = new RecentInputs();
-        var direction = Enumerable.Repeat(1, heads).ToArray();   // per head, the sign of its last shift
+        PassCounter? counter = program.Counts ? new PassCounter() : null;
+        var direction = new int[heads];   // per head, the sign of its last shift; 0 before it has shifted
         var readBefore = new bool[]?[program.ReadHeads];
         for (int t = 0; t < inputs.Count; t++)
         {
@@ -41,7 +42,8 @@ public static class TapeExecutor
             StepInput x = inputs[t];
             if (x.Data.Length != program.DataBits)
                 throw new InvalidConfigurationException($"Step {t} carries {x.Data.Length} data bits; the program takes {program.DataBits}.");
-            int? next = halted is null ? program.Next(state, x.Symbol, read) : null;
+            (string symbol, string seen) = counter is null ? (x.Symbol, read) : counter.See(x.Symbol, read);
+            int? next = halted is null ? program.Next(state, symbol, seen) : null;
             if (next is not { } s)
             {
                 halted ??= t;
@@ -59,7 +61,7 @@ public static class TapeExecutor
                 if (h < program.WriteHeads)
                     tape.Store(pos[h], a.Writes[h], x.Data, a.Writes[h].Kind == WriteKind.Read ? readBefore[a.Writes[h].Index] : null, t);
             }
-            read = string.Join(",", Enumerable.Range(program.WriteHeads, program.ReadHeads).Select(h => tape.Category(pos[h], direction[h])));
+            read = string.Join(",", Enumerable.Range(program.WriteHeads, program.ReadHeads).Select(h => tape.Category(pos[h], Tape.Travel(direction, h))));
             switch (a.Output.Kind)
             {
                 case EmitKind.Read:

@@ -40,10 +40,12 @@ public sealed class TapeProgram
     /// <param name="states">The states; state 0 is the start state (its action is never run).</param>
     /// <param name="transitions">The transitions; at most one per (state, symbol, read).</param>
     /// <param name="readsTape">Whether transitions depend on what the read heads saw at the previous step.</param>
+    /// <param name="counts">Whether the program has a counter register (<see cref="Counts"/>); it needs <paramref name="readsTape"/>.</param>
     /// <exception cref="InvalidConfigurationException">The shapes do not fit, or two transitions leave a state on the same input.</exception>
     public TapeProgram(int writeHeads, int readHeads, int dataBits, int outputSize, IReadOnlyList<int> initialOffsets,
-        IReadOnlyList<ProgramState> states, IReadOnlyList<Transition> transitions, bool readsTape)
+        IReadOnlyList<ProgramState> states, IReadOnlyList<Transition> transitions, bool readsTape, bool counts = false)
     {
+        if (counts && !readsTape) throw new InvalidConfigurationException("A counting tape program must read the tape: its counter counts the ends of the data read.");
         if (writeHeads < 1 || readHeads < 0) throw new InvalidConfigurationException($"A tape program needs at least one write head, got {writeHeads}.");
         if (dataBits < 1 || outputSize < dataBits) throw new InvalidConfigurationException($"A tape program needs 1 or more data bits and at least as many outputs, got {dataBits} and {outputSize}.");
         if (initialOffsets.Count != writeHeads + readHeads) throw new InvalidConfigurationException($"Give one initial offset per head ({writeHeads + readHeads}), got {initialOffsets.Count}.");
@@ -67,7 +69,7 @@ public sealed class TapeProgram
             if (!_next.TryAdd((t.From, t.Symbol, readsTape ? t.Read : ""), t))
                 throw new InvalidConfigurationException($"State {states[t.From].Name} has two transitions on {t.Symbol} {t.Read}.");
         }
-        (WriteHeads, ReadHeads, DataBits, OutputSize, ReadsTape) = (writeHeads, readHeads, dataBits, outputSize, readsTape);
+        (WriteHeads, ReadHeads, DataBits, OutputSize, ReadsTape, Counts) = (writeHeads, readHeads, dataBits, outputSize, readsTape, counts);
         InitialOffsets = initialOffsets.ToArray();
         States = states.ToArray();
         Transitions = transitions.ToArray();
@@ -83,6 +85,12 @@ public sealed class TapeProgram
     public int OutputSize { get; }
     /// <summary>Whether transitions depend on what the read heads saw at the previous step.</summary>
     public bool ReadsTape { get; }
+    /// <summary>
+    /// Whether the program has a counter register n: an input symbol ending in a number (<c>repeat 7</c>) loads
+    /// it and is seen by its name alone (<c>repeat</c>); each later step after a read of the end of the data
+    /// (<c>|end</c>) takes one off, down to 0; transitions see <c>;n=0</c> or <c>;n&gt;0</c> after the read.
+    /// </summary>
+    public bool Counts { get; }
     /// <summary>Per head, write heads first, its starting row relative to write head 0.</summary>
     public IReadOnlyList<int> InitialOffsets { get; }
     /// <summary>The states; 0 is the start state.</summary>
