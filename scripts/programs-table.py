@@ -19,4 +19,9 @@ for path in sys.argv[1:]:
     right = [r for r in reach if r["program_correct"] == 1]
     first_wrong = d["program_first_wrong_at"]
     alone = f"up to {reach[-1]['at']}" if first_wrong is None else f"first wrong at {first_wrong} ({pct(next(r for r in reach if r['at'] == first_wrong)['program_correct'])} right)"
+    tail = 0
+    while tail < len(reach) and reach[-1 - tail]["program_correct"] == 1:
+        tail += 1
+    if first_wrong is not None and tail > 0:
+        alone += f"; right from {reach[-tail]['at'].split(' ')[1]} to {reach[-1]['at'].split(' ')[1]}"
     print(f"| {name} | {d['states']} ({d['labels_before_merging']}; {d['method']}) | {pct(training['bit_agreement'])} / {pct(training['sequence_agreement'])} | {beyond} | {d['machine_stops_agreeing_at'] or 'never'} | {alone} |")

@@ -20,7 +20,7 @@ internal static class ExplainCommand
         var beyond = Cli.Opt("--beyond-count", "Sequences at each value beyond training.", 100).AtLeast(1);
         var traces = Cli.Opt("--traces", "Training sequences traced to extract the program.", 100).AtLeast(1);
         var heldOut = Cli.Opt("--held-out", "Training sequences on which the candidate programs are compared to choose one.", 100).AtLeast(1);
-        var reach = Cli.Opt("--reach", "Largest axis value (length, or items) at which the program alone is run on the task.", 1000).AtLeast(1);
+        var reach = Cli.Opt("--reach", "Largest axis value (length, or items) at which the program alone is run on the task, from the axis minimum doubling.", 1000).AtLeast(1);
         var seed = Cli.Opt("--seed", "Seed of the sequences and of the clustering.", 12345UL);
         var cmd = new Command("explain", "Extract the program a trained copy, repeat-copy or associative-recall machine runs: a finite-state machine over a tape (docs/programs.md). Prints it as pseudo-code, draws its state diagram, and reports how often it agrees with the machine and how far it stays correct.")
             { dir, best, outDir, json, count, beyond, traces, heldOut, reach, seed };
@@ -47,12 +47,18 @@ internal static class ExplainCommand
                 rows.Add(ProgramAgreement.Measure($"{axis.Name} {v}", program, machine, task, (r, b) => axis.Make(r, b, v), p.GetValue(beyond), Math.Max(n, v * unit), rng));
             var reachRows = new List<AgreementRow>();
             int limit = p.GetValue(reach);
-            for (int v = axis.TrainingMax; ; v = Math.Min(limit, 2 * v))
+            // The axis minimum, doubling up to the training maximum, then doubling from it up to --reach.
+            var reachValues = new List<int>();
+            for (int v = Math.Max(1, axis.Minimum); v < axis.TrainingMax && v < limit; v *= 2) reachValues.Add(v);
+            for (int v = Math.Min(axis.TrainingMax, limit); ; v = Math.Min(limit, 2 * v))
             {
-                int at = v;
-                reachRows.Add(ProgramAgreement.Measure($"{axis.Name} {at}", program, null, task, (r, b) => axis.Make(r, b, at), at >= 200 ? 10 : 50, at * unit, rng));
+                reachValues.Add(v);
                 if (v >= limit) break;
             }
+            // One row per input vector; repeat copy one more, so that a pass can see where the data ends.
+            int extra = task is RepeatCopyTask ? 1 : 0;
+            foreach (int at in reachValues)
+                reachRows.Add(ProgramAgreement.Measure($"{axis.Name} {at}", program, null, task, (r, b) => axis.Make(r, b, at), at >= 200 ? 10 : 50, at * unit + extra, rng));
             AgreementRow? machineStops = rows.Skip(1).FirstOrDefault(r => r.SequenceAgreement < 0.99);
             AgreementRow? programStops = reachRows.FirstOrDefault(r => r.ProgramCorrect < 1);
             string folder = p.GetValue(outDir) ?? Path.Combine(run.Directory, "explain");

@@ -89,14 +89,19 @@ public enum EmitKind
     Constant,
     /// <summary>What the read head read at the previous step (the read vector the controller has just been given), as <see cref="Read"/>.</summary>
     ReadBefore,
+    /// <summary>The data on the row a jump target names (<see cref="Emit.Target"/>), as <see cref="Read"/>: data the machine recalls without its read head on it.</summary>
+    Row,
 }
 
 /// <summary>The output of one step.</summary>
 /// <param name="Kind">What is emitted.</param>
 /// <param name="Head">The read head for <see cref="EmitKind.Read"/>, otherwise 0.</param>
 /// <param name="Pattern">The bits of <see cref="EmitKind.Constant"/> as a string of 0 and 1, one per output channel; otherwise empty.</param>
-public readonly record struct Emit(EmitKind Kind, int Head, string Pattern)
+/// <param name="Target">The row of <see cref="EmitKind.Row"/>; otherwise unused.</param>
+public readonly record struct Emit(EmitKind Kind, int Head, string Pattern, JumpTarget Target = default)
 {
+    /// <summary>Emit the data on the row <paramref name="target"/> names.</summary>
+    public static Emit Row(JumpTarget target) => new(EmitKind.Row, 0, "", target);
     /// <summary>Emit zeros.</summary>
     public static Emit Nothing => new(EmitKind.Nothing, 0, "");
     /// <summary>Emit the data read by read head <paramref name="head"/>.</summary>
@@ -111,8 +116,15 @@ public readonly record struct Emit(EmitKind Kind, int Head, string Pattern)
         return new(EmitKind.Constant, 0, new string(c));
     }
 
-    /// <summary>In words: <c>nothing</c>, <c>read 0</c>, <c>read-before 0</c>, <c>constant 000000001</c>.</summary>
-    public override string ToString() => Kind switch { EmitKind.Read => $"read {Head}", EmitKind.ReadBefore => $"read-before {Head}", EmitKind.Constant => $"constant {Pattern}", _ => "nothing" };
+    /// <summary>In words: <c>nothing</c>, <c>read 0</c>, <c>read-before 0</c>, <c>row first-written</c>, <c>constant 000000001</c>.</summary>
+    public override string ToString() => Kind switch
+    {
+        EmitKind.Read => $"read {Head}",
+        EmitKind.ReadBefore => $"read-before {Head}",
+        EmitKind.Row => $"row {Move.Spell(Target)}",
+        EmitKind.Constant => $"constant {Pattern}",
+        _ => "nothing",
+    };
 }
 
 /// <summary>

@@ -62,7 +62,7 @@ internal static class MachineBuilder
             for (int h = 0; h < writeHeads; h++)
                 writes[h] = writeVotes[s, h].OrderByDescending(v => v.Value).ThenBy(v => v.Key.Kind).ThenBy(v => v.Key.Index).First().Key;
             Emit output = emitVotes[s].Count == 0 ? Emit.Nothing
-                : emitVotes[s].OrderByDescending(v => v.Value).ThenBy(v => v.Key.Kind is EmitKind.Read or EmitKind.ReadBefore ? 0 : 1).ThenBy(v => v.Key.Pattern, StringComparer.Ordinal).First().Key;
+                : emitVotes[s].OrderByDescending(v => v.Value).ThenBy(v => v.Key.Kind is EmitKind.Read or EmitKind.ReadBefore ? 0 : v.Key.Kind == EmitKind.Row ? 1 : 2).ThenBy(v => v.Key.Target).ThenBy(v => v.Key.Pattern, StringComparer.Ordinal).First().Key;
             actions[s] = new StepAction(moves, writes, output);
         }
         var agreeing = new int[k];

@@ -17,8 +17,11 @@ public sealed record AgreementRow(string Label, int Sequences, double BitAgreeme
 /// <summary>Compares an extracted program with its machine and with the task (docs/programs.md, "Agreement and reach").</summary>
 public static class ProgramAgreement
 {
-    /// <summary>Batch size of the machine's forward passes here.</summary>
-    public const int Chunk = 50;
+    /// <summary>
+    /// Sequences drawn per call of the sequence source: one, because a task draws one length (and count)
+    /// per batch, and a larger batch would give fewer distinct lengths than sequences.
+    /// </summary>
+    public const int Chunk = 1;
 
     // The program's outputs on one sequence of a batch against outputs laid out (Steps, BatchSize, O) and
     // against the targets, on the scored steps: (equal bits, scored bits, all equal, program correct).

@@ -36,6 +36,7 @@ public static class ProgramText
         {
             EmitKind.Read => $"emit M[{HeadName(program, program.WriteHeads + action.Output.Head)}]",
             EmitKind.ReadBefore => $"emit what {HeadName(program, program.WriteHeads + action.Output.Head)} read",
+            EmitKind.Row => $"emit M[{Move.Spell(action.Output.Target)}]",
             EmitKind.Constant => $"emit {action.Output.Pattern}",
             _ => "emit nothing",
         });

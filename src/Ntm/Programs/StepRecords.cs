@@ -29,7 +29,8 @@ internal sealed class StepRecord
 /// rare pattern), a tag when its weight times its mean erase entry is below <see cref="EraseFloor"/> (the row keeps its data). A head whose largest weight is below <see cref="FocusFloor"/>
 /// has no focus: any move is consistent with that step. An output is compared on scored steps only, thresholded at
 /// 0.5: <c>read h</c> when it equals the data on read head h's row, <c>read-before h</c> when it equals
-/// the data read head h read at the previous step, and the constant it is. A jump's shift after it is
+/// the data read head h read at the previous step, <c>row T</c> when it equals the data on the row a jump
+/// target T names, and the constant it is. A jump's shift after it is
 /// one of -S..S.
 /// </summary>
 internal sealed class StepRecorder
@@ -221,6 +222,7 @@ internal sealed class StepRecorder
         var seen = new bool[]?[c.ReadHeads];
         var recent = new RecentInputs();
         var direction = new int[heads];   // per head, the sign of its last shift; 0 before it has shifted
+        var focusedBefore = new bool[heads];
         var records = new List<StepRecord>(inputs.Length);
         var peak = new int[heads];
         for (int t = 0; t < inputs.Length; t++)
@@ -269,6 +271,15 @@ internal sealed class StepRecorder
                     for (int j = 0; j < o && same; j++) same = y[j] == (j < _bits && before is not null && before[j]);
                     if (same) outputs.Add(Emit.ReadBefore(r));
                 }
+                if (c.ReadHeads > 0)
+                    foreach (JumpTarget target in Enum.GetValues<JumpTarget>())
+                    {
+                        if (tape.Resolve(target, trace.InitialFocus[c.WriteHeads], peak[0], recent) is not { } row || !tape.HoldsData(row)) continue;
+                        ReadOnlySpan<bool> data = tape.Data(row);
+                        bool same = true;
+                        for (int j = 0; j < o && same; j++) same = y[j] == (j < _bits && data[j]);
+                        if (same) outputs.Add(Emit.Row(target));
+                    }
                 outputs.Add(y.Any(b => b) ? Emit.Constant(y) : Emit.Nothing);
             }
             string key = string.Join(" | ", moves.Select(m => m is null ? "any" : m.Count == 0 ? "lost" : m[0].ToString()))
@@ -282,9 +293,11 @@ internal sealed class StepRecorder
             for (int r = 0; r < c.ReadHeads; r++) seen[r] = tape.Snapshot(peak[c.WriteHeads + r]);
             for (int h = 0; h < heads; h++)
             {
+                // A head's direction of travel comes from shifts between two focused steps only.
                 int delta = tape.Wrap(peak[h] - prev[h]);
                 if (delta > n / 2) delta -= n;
-                if (delta != 0 && Math.Abs(delta) <= s) direction[h] = Math.Sign(delta);
+                if (moves[h] is not null && focusedBefore[h] && delta != 0 && Math.Abs(delta) <= s) direction[h] = Math.Sign(delta);
+                focusedBefore[h] = moves[h] is not null;
             }
             allWrites[t] = writes;
             allPeaks[t] = (int[])peak.Clone();

@@ -67,6 +67,9 @@ public static class TapeExecutor
                 case EmitKind.Read:
                     tape.Data(pos[program.WriteHeads + a.Output.Head]).CopyTo(outputs[t]);
                     break;
+                case EmitKind.Row:
+                    if (tape.Resolve(a.Output.Target, start[program.WriteHeads], pos[0], recent) is { } row) tape.Data(row).CopyTo(outputs[t]);
+                    break;
                 case EmitKind.ReadBefore:
                     readBefore[a.Output.Head]?.CopyTo(outputs[t], 0);
                     break;
