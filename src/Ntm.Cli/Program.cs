@@ -10,4 +10,5 @@ return Cli.Invoke(Cli.Root(
     ShowCommand.Build(),
     ReportCommand.Build(),
     ParamsCommand.Build(),
-    BenchCommand.Build()), args);
+    BenchCommand.Build(),
+    ExplainCommand.Build()), args);

@@ -27,4 +27,17 @@ public sealed class MachineTrace
     public required float[][,] AddVectors { get; init; }
     /// <summary>(MemoryRows, MemoryWidth) memory after the last step.</summary>
     public required float[,] FinalMemory { get; init; }
+
+    /// <summary>(Steps, ControllerSize) the top controller layer's output h_t (empty when not recorded).</summary>
+    public float[,] Hidden { get; init; } = new float[0, 0];
+    /// <summary>Per head, write heads first, (Steps) interpolation gate g_t (eq. 7); empty when not recorded.</summary>
+    public float[][] Gates { get; init; } = [];
+    /// <summary>Per head, write heads first, (Steps, 2S + 1) shift distribution s_t over shifts -S .. S (eq. 8); empty when not recorded.</summary>
+    public float[][,] Shifts { get; init; } = [];
+    /// <summary>Per head, write heads first, (Steps) sharpening exponent gamma_t (eq. 9); empty when not recorded.</summary>
+    public float[][] Sharpening { get; init; } = [];
+    /// <summary>Per head, write heads first, (Steps, MemoryRows) content weighting w^c_t (eq. 5-6); empty when not recorded.</summary>
+    public float[][,] ContentWeightings { get; init; } = [];
+    /// <summary>Per head, write heads first, the row of the largest entry of the initial weighting w_{-1}; empty when not recorded.</summary>
+    public int[] InitialFocus { get; init; } = [];
 }

@@ -167,6 +167,15 @@ public sealed class NeuralTuringMachine
         return y;
     }
 
+    // The row of the largest initial-weighting logit of head hd (softmax keeps the arg max).
+    private int InitialFocusRow(int hd)
+    {
+        ReadOnlySpan<float> logits = Parameters.AsSpan(Layout["init.weighting"].Offset + hd * Config.MemoryRows, Config.MemoryRows);
+        int best = 0;
+        for (int i = 1; i < logits.Length; i++) if (logits[i] > logits[best]) best = i;
+        return best;
+    }
+
     /// <summary>Runs one sequence of a batch and records everything the machine did (for pictures).</summary>
     public MachineTrace Trace(SequenceBatch batch, int index = 0)
     {
@@ -206,6 +215,16 @@ public sealed class NeuralTuringMachine
             FinalMemory = heads == 0
                 ? new float[n, m]
                 : Grid(n, m, (i, j) => ws.Mem[steps * n * m + i * m + j]),
+            Hidden = Grid(steps, c.ControllerSize, (t, k) => ws.Hid[^1][t * c.ControllerSize + k]),
+            Gates = Enumerable.Range(0, heads)
+                .Select(hd => Enumerable.Range(0, steps).Select(t => ws.HeadAct[t * p + slices.Offsets[hd] + slices.Layouts[hd].Gate]).ToArray()).ToArray(),
+            Shifts = Enumerable.Range(0, heads)
+                .Select(hd => Grid(steps, slices.Layouts[hd].Shifts, (t, j) => ws.HeadAct[t * p + slices.Offsets[hd] + slices.Layouts[hd].Shift + j])).ToArray(),
+            Sharpening = Enumerable.Range(0, heads)
+                .Select(hd => Enumerable.Range(0, steps).Select(t => ws.HeadAct[t * p + slices.Offsets[hd] + slices.Layouts[hd].Gamma]).ToArray()).ToArray(),
+            ContentWeightings = Enumerable.Range(0, heads)
+                .Select(hd => Grid(steps, n, (t, i) => ws.Wc[(t * heads + hd) * n + i])).ToArray(),
+            InitialFocus = Enumerable.Range(0, heads).Select(hd => InitialFocusRow(hd)).ToArray(),
         };
     }
 }

@@ -1,0 +1,63 @@
+using Ntm.Model;
+using Ntm.Numerics;
+using Ntm.Programs;
+using Ntm.Tasks;
+using Ntm.Tests.Limits;
+using Xunit;
+
+namespace Ntm.Tests.Programs;
+
+/// <summary>Extraction on the small trained copy model kept as a fixture recovers the copy program.</summary>
+public sealed class ExtractionTests
+{
+    [Fact]
+    public void Extraction_recovers_the_copy_program_of_the_fixture()
+    {
+        NeuralTuringMachine machine = Fixture.CopyMachine();
+        var task = new CopyTask();
+        ExtractionResult result = ProgramExtractor.Extract(machine, task, traces: 30, heldOut: 30, seed: 9);
+        TapeProgram program = result.Program;
+        Assert.InRange(program.States.Count - 1, 3, 8);
+        // It stores every input one row on, and emits rows in order from a read head stepping one row on.
+        Assert.Contains(program.States, s => s.Action is { } a && a.Writes[0] == Write.Input && a.Moves[0] == Move.Shift(1));
+        Assert.Contains(program.States, s => s.Action is { } a && a.Output == Emit.Read(0) && a.Moves[1] == Move.Shift(1));
+        Assert.Equal(1.0, result.Chosen.Agreement);
+
+        AgreementRow training = ProgramAgreement.Measure("training", program, machine, task, task.Sample, 100, machine.Config.MemoryRows, new Rng(1));
+        Assert.True(training.SequenceAgreement >= 0.99, $"agreement {training.SequenceAgreement}");
+        // Without the network it copies far beyond the 128 rows the machine has.
+        AgreementRow far = ProgramAgreement.Measure("far", program, null, task, (r, b) => task.Make(r, b, 300), 3, 300, new Rng(2));
+        Assert.Equal(1.0, far.ProgramCorrect);
+    }
+
+    [Fact]
+    public void Extraction_is_deterministic()
+    {
+        NeuralTuringMachine machine = Fixture.CopyMachine();
+        string a = ProgramText.PseudoCode(ProgramExtractor.Extract(machine, new CopyTask(), 10, 10, 4).Program);
+        string b = ProgramText.PseudoCode(ProgramExtractor.Extract(machine, new CopyTask(), 10, 10, 4).Program);
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void A_task_without_an_input_abstraction_is_refused_in_one_line()
+    {
+        var task = new PrioritySortTask();
+        var config = new NtmConfig { InputSize = task.InputSize, OutputSize = task.OutputSize, ControllerSize = 8, MemoryRows = 9, MemoryWidth = 3 };
+        var e = Assert.Throws<InvalidConfigurationException>(() => ProgramExtractor.Extract(NeuralTuringMachine.Create(config, 1), task, 2, 2, 1));
+        Assert.Contains("priority-sort", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void An_untrained_machine_gets_a_program_that_does_not_agree()
+    {
+        var task = new CopyTask();
+        var config = new NtmConfig { InputSize = task.InputSize, OutputSize = task.OutputSize, ControllerSize = 16, MemoryRows = 32, MemoryWidth = 8 };
+        NeuralTuringMachine machine = NeuralTuringMachine.Create(config, 3);
+        ExtractionResult result = ProgramExtractor.Extract(machine, task, 10, 10, 1);
+        AgreementRow row = ProgramAgreement.Measure("training", result.Program, machine, task, task.Sample, 20, 32, new Rng(1));
+        Assert.Equal(0.0, row.ProgramCorrect);
+        Assert.True(row.MachineCorrect < 0.1);
+    }
+}
