@@ -59,8 +59,10 @@ internal static class TrainCommand
         var reportEvery = Cli.Opt("--report-every", "Evaluate and write a metrics line every this many sequences.", 1000).AtLeast(1);
         var checkpointEvery = Cli.Opt("--checkpoint-every", "Write a resumable checkpoint every this many sequences (0: only at the end).", 10_000L).AtLeast(0L);
         var noStop = Cli.Opt("--no-stop", "Keep training after the run is solved until the budget is spent, then check again whether it still is.", false);
-        var lrAfterSolved = Cli.Opt("--lr-after-solved", "With --no-stop: multiply the learning rate by this once the run is solved (1: keep it; training on at the full rate regresses).",
+        var lrAfterSolved = Cli.Opt("--lr-after-solved", "With --no-stop: multiply the learning rate by this once the run is solved (1: keep it).",
             RunSettings.DefaultSolvedLearningRateFactor);
+        var hardestAfterSolved = Cli.Opt("--hardest-after-solved", "With --no-stop: once the run is solved, draw this share of the training minibatches from the task's hardest training setting (0: none).",
+            RunSettings.DefaultSolvedHardestFraction);
         var set = new Option<string[]>("--set") { Description = "Task setting key=value (repeatable), e.g. --set max-length=10.", AllowMultipleArgumentsPerToken = false };
         var outDir = Cli.OptStr("--out", "Run folder (default: runs/<task>-<timestamp>).");
         var resume = Cli.OptStr("--resume", "Continue the run in this folder from its last checkpoint.");
@@ -68,7 +70,7 @@ internal static class TrainCommand
         var cmd = new Command("train", "Train a machine on a task; writes config.json, metrics.jsonl, model.safetensors and checkpoint.safetensors.\n\n" + TaskList())
         {
             task, model, controller, seed, sequences, maxSeconds, batchSize, optimizer, lr, rows, width, readHeads, writeHeads,
-            ctrlSize, ctrlLayers, shifts, memInit, clipValue, clipNorm, clipCarry, lrDecay, shards, threads, reportEvery, checkpointEvery, noStop, lrAfterSolved, set, outDir, resume,
+            ctrlSize, ctrlLayers, shifts, memInit, clipValue, clipNorm, clipCarry, lrDecay, shards, threads, reportEvery, checkpointEvery, noStop, lrAfterSolved, hardestAfterSolved, set, outDir, resume,
         };
 
         RunSettings NewRun(ParseResult p)
@@ -119,6 +121,7 @@ internal static class TrainCommand
                 CheckpointEvery = p.GetValue(checkpointEvery),
                 StopWhenConverged = !p.GetValue(noStop),
                 SolvedLearningRateFactor = p.GetValue(lrAfterSolved),
+                SolvedHardestFraction = p.GetValue(hardestAfterSolved),
             };
         }
         settingsOf = NewRun;
@@ -130,7 +133,7 @@ internal static class TrainCommand
             if (resumeDir is not null)
             {
                 Option[] fixedAtStart = [model, controller, seed, batchSize, optimizer, lr, rows, width, readHeads, writeHeads, ctrlSize,
-                    ctrlLayers, shifts, memInit, clipValue, clipNorm, clipCarry, lrDecay, shards, reportEvery, checkpointEvery, noStop, lrAfterSolved, set, outDir, maxSeconds];
+                    ctrlLayers, shifts, memInit, clipValue, clipNorm, clipCarry, lrDecay, shards, reportEvery, checkpointEvery, noStop, lrAfterSolved, hardestAfterSolved, set, outDir, maxSeconds];
                 foreach (Option s in fixedAtStart)
                     if (p.GetResult(s) is { Implicit: false })
                         throw new InvalidConfigurationException($"{s.Name} cannot change when resuming; the run's config.json fixes it.");

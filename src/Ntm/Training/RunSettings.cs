@@ -40,12 +40,21 @@ public sealed record RunSettings
     public bool StopWhenConverged { get; init; } = true;
     /// <summary>
     /// Once the run is first solved and goes on (<see cref="StopWhenConverged"/> false), the learning rate is multiplied
-    /// by this from the next step on. Continued training at the full rate regresses (docs/results.md, "Training on after
-    /// solved"); 1 keeps the rate.
+    /// by this from the next step on; 1 (the default) keeps the rate. A lower rate does not keep a solved run solved: it
+    /// drifts off the hardest setting as the full rate does, only more slowly (docs/results.md, "Training on after solved").
     /// </summary>
     public float SolvedLearningRateFactor { get; init; } = DefaultSolvedLearningRateFactor;
     /// <summary>The default of <see cref="SolvedLearningRateFactor"/>.</summary>
-    public const float DefaultSolvedLearningRateFactor = 0.1f;
+    public const float DefaultSolvedLearningRateFactor = 1f;
+    /// <summary>
+    /// Once the run is first solved and goes on (<see cref="StopWhenConverged"/> false), each training minibatch is
+    /// drawn from the task's hardest training setting (<see cref="SolvedRule.Point"/>) with this probability instead of
+    /// from the training distribution, where the solved rule looks but the mix rarely goes (docs/results.md, "Training
+    /// on after solved"); 0 keeps the training distribution.
+    /// </summary>
+    public double SolvedHardestFraction { get; init; } = DefaultSolvedHardestFraction;
+    /// <summary>The default of <see cref="SolvedHardestFraction"/>.</summary>
+    public const double DefaultSolvedHardestFraction = 0;
     /// <summary>Write a checkpoint every this many sequences (rounded up to a report); 0: only at the end.</summary>
     public long CheckpointEvery { get; init; } = 10_000;
 
@@ -62,6 +71,7 @@ public sealed record RunSettings
         if (!(ConvergedBitErrors >= 0)) throw new InvalidConfigurationException($"The solved threshold must be 0 or more, got {ConvergedBitErrors}.");
         if (SolvedSequences < 1) throw new InvalidConfigurationException($"The solved check needs at least 1 sequence per set, got {SolvedSequences}.");
         if (!(SolvedLearningRateFactor > 0 && SolvedLearningRateFactor <= 1)) throw new InvalidConfigurationException($"The learning-rate factor after solved must be in (0, 1], got {SolvedLearningRateFactor}.");
+        if (!(SolvedHardestFraction >= 0 && SolvedHardestFraction <= 1)) throw new InvalidConfigurationException($"The share of hardest-setting minibatches after solved must be in [0, 1], got {SolvedHardestFraction}.");
         if (CheckpointEvery < 0) throw new InvalidConfigurationException($"The checkpoint interval cannot be negative, got {CheckpointEvery}.");
         return this;
     }

@@ -157,7 +157,11 @@ public sealed class TrainingSession
             if (cancel.IsCancellationRequested) { reason = "interrupted"; break; }
 
             long before = Trainer.SequencesSeen;
-            StepResult r = Trainer.Step();
+            // Once solved and going on, some minibatches come from the hardest setting (RunSettings.SolvedHardestFraction).
+            StepResult r = _firstSolved is not null && !s.StopWhenConverged && s.SolvedHardestFraction > 0
+                && Trainer.DataRng.NextDouble() < s.SolvedHardestFraction
+                ? Trainer.Step(Rule.Point.Make(Trainer.DataRng, s.Trainer.BatchSize))
+                : Trainer.Step();
             int bsz = (int)(Trainer.SequencesSeen - before);
             trainCost += r.CostBits * bsz;
             trainErrors += r.BitErrors * bsz;

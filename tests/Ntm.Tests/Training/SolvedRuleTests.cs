@@ -170,32 +170,54 @@ public sealed class SolvedRuleTests : IDisposable
     [Fact]
     public void A_run_that_goes_on_once_solved_trains_on_at_the_lowered_rate_and_so_does_its_resumed_run()
     {
-        TrainingSession settled = TrainingSession.Start(_dir.File("settled"), Probe(SolvedProbeTask.AlwaysRight, 32, stop: false));
+        const float Factor = 0.1f;
+        TrainingSession settled = TrainingSession.Start(_dir.File("settled"), Probe(SolvedProbeTask.AlwaysRight, 32, stop: false) with { SolvedLearningRateFactor = Factor });
         Assert.Equal(1f, settled.Trainer.LearningRateScale);
         settled.Run();
-        Assert.Equal(RunSettings.DefaultSolvedLearningRateFactor, settled.Trainer.LearningRateScale);
-        Assert.Equal(RunSettings.DefaultSolvedLearningRateFactor, TrainingSession.Resume(_dir.File("settled")).Trainer.LearningRateScale);
+        Assert.Equal(Factor, settled.Trainer.LearningRateScale);
+        Assert.Equal(Factor, TrainingSession.Resume(_dir.File("settled")).Trainer.LearningRateScale);
 
         // The steps after the solved report used the lowered rate (the probe task has no gradient, so look at the rate).
         float rate = settled.Settings.Trainer.LearningRate;
-        Assert.Equal(rate * RunSettings.DefaultSolvedLearningRateFactor, settled.Trainer.Optimizer.LearningRate);
+        Assert.Equal(rate * Factor, settled.Trainer.Optimizer.LearningRate);
 
-        // Factor 1 keeps the rate.
-        TrainingSession full = TrainingSession.Start(_dir.File("full"), Probe(SolvedProbeTask.AlwaysRight, 32, stop: false) with { SolvedLearningRateFactor = 1 });
+        // Factor 1, the default, keeps the rate.
+        TrainingSession full = TrainingSession.Start(_dir.File("full"), Probe(SolvedProbeTask.AlwaysRight, 32, stop: false));
         full.Run();
         Assert.Equal(1f, full.Trainer.LearningRateScale);
         Assert.Equal(rate, full.Trainer.Optimizer.LearningRate);
 
         // A run that never was solved, or that stops once solved, keeps its rate.
-        TrainingSession unsolved = TrainingSession.Start(_dir.File("unsolved"), Probe(0, 16, stop: false));
+        TrainingSession unsolved = TrainingSession.Start(_dir.File("unsolved"), Probe(0, 16, stop: false) with { SolvedLearningRateFactor = Factor });
         unsolved.Run();
         Assert.Equal(1f, unsolved.Trainer.LearningRateScale);
-        TrainingSession stopped = TrainingSession.Start(_dir.File("stopped"), Probe(SolvedProbeTask.AlwaysRight, 16, stop: true));
+        TrainingSession stopped = TrainingSession.Start(_dir.File("stopped"), Probe(SolvedProbeTask.AlwaysRight, 16, stop: true) with { SolvedLearningRateFactor = Factor });
         stopped.Run();
         Assert.Equal(1f, stopped.Trainer.LearningRateScale);
 
         foreach (float bad in new[] { 0f, -0.5f, 1.5f, float.NaN })
             Assert.Throws<InvalidConfigurationException>(() => (Probe(0, 8, stop: false) with { SolvedLearningRateFactor = bad }).Validate());
+    }
+
+    [Fact]
+    public void A_run_that_goes_on_once_solved_draws_its_share_of_minibatches_from_the_hardest_setting()
+    {
+        // The probe's training mix scores nothing, so its gradient is zero and the weights stay where they started;
+        // its hardest setting, scored once the first two check sets are drawn, is the only thing that can move them.
+        float[] Trained(string name, int rightFirst, double share)
+        {
+            TrainingSession session = TrainingSession.Start(_dir.File(name), Probe(rightFirst, 32, stop: false) with { SolvedHardestFraction = share });
+            session.Run();
+            return session.Model.Parameters;
+        }
+        float[] initial = TrainingSession.Start(_dir.File("initial"), Probe(0, 32, stop: false)).Model.Parameters.ToArray();
+
+        Assert.Equal(initial, Trained("mix-only", 2 * Sets, 0));          // solved at 8, but trained on the mix alone
+        Assert.NotEqual(initial, Trained("hardest", 2 * Sets, 1));        // solved at 8, then on the hardest setting
+        Assert.Equal(initial, Trained("never-solved", 0, 1));             // never solved: the mix throughout
+
+        foreach (double bad in new[] { -0.1, 1.5, double.NaN })
+            Assert.Throws<InvalidConfigurationException>(() => (Probe(0, 8, stop: false) with { SolvedHardestFraction = bad }).Validate());
     }
 
     [Theory]
