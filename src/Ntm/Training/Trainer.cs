@@ -33,7 +33,11 @@ public sealed record TrainerOptions
     /// are summed in a fixed order, so results depend on this number but never on <see cref="Threads"/>.
     /// </summary>
     public int Shards { get; init; } = 2;
-    /// <summary>Threads that work on shards at once.</summary>
+    /// <summary>
+    /// Threads that work at once: on the shards of a minibatch, or, when a minibatch is a single sequence
+    /// (batch 1, the paper's setting), inside each time step of it (<see cref="Trainer.StepThreads"/> says how
+    /// many the trainer uses there). Never changes the numbers.
+    /// </summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
     /// <summary>Seed of the training data stream.</summary>
     public ulong Seed { get; init; } = 1;
@@ -79,10 +83,13 @@ public readonly record struct StepResult(double CostBits, double BitErrors, doub
 /// <summary>
 /// Trains a machine on a task: draws a minibatch, runs forward and backward through time on every
 /// shard (in parallel), sums the shard gradients in a fixed order, clips, and applies the optimiser.
+/// A minibatch of one sequence is one shard; its time steps are then shared by <see cref="StepThreads"/>
+/// threads (a team of persistent threads that the trainer owns; <see cref="Dispose"/> lets them go).
 /// The same model, task, options and seed always give the same numbers, whatever the thread count.
 /// </summary>
-public sealed class Trainer
+public sealed class Trainer : IDisposable
 {
+    private MachineEngine<float>.OnTeam? _onTeam;
     private readonly float[][] _shardGrads;
     private readonly double[][] _shardCost, _shardErrors;
     private readonly float[] _grad;
@@ -99,6 +106,22 @@ public sealed class Trainer
     public Rng DataRng { get; private set; }
     /// <summary>Training sequences consumed so far.</summary>
     public long SequencesSeen { get; private set; }
+
+    /// <summary>
+    /// Threads that share each time step of a minibatch that is a single shard (batch 1): chosen by
+    /// <see cref="ChooseStepThreads"/> from <see cref="TrainerOptions.Threads"/>, the cores and the machine's size.
+    /// </summary>
+    public int StepThreads { get; }
+
+    /// <summary>
+    /// How many threads share one sequence's time steps for <paramref name="threads"/> allowed threads on
+    /// <paramref name="cores"/> cores: 1 when only one is allowed or available, otherwise as many as both allow.
+    /// </summary>
+    public static int ChooseStepThreads(NtmConfig config, int threads, int cores)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return Math.Max(1, Math.Min(threads, cores));
+    }
 
     /// <summary>Creates a trainer; the optimiser starts fresh.</summary>
     public Trainer(NeuralTuringMachine model, ISequenceTask task, TrainerOptions options)
@@ -125,6 +148,24 @@ public sealed class Trainer
             model.Workspace(s);
         }
         _grad = new float[model.Layout.Count];
+        StepThreads = ChooseStepThreads(model.Config, options.Threads, Environment.ProcessorCount);
+    }
+
+    /// <summary>Lets the threads that share a time step end (the trainer still works afterwards, on one thread).</summary>
+    public void Dispose()
+    {
+        _onTeam?.Team.Dispose();
+        _onTeam = null;
+        _disposed = true;
+    }
+
+    private bool _disposed;
+
+    // The team that shares one sequence's steps, created at the first minibatch that needs it.
+    private MachineEngine<float>.OnTeam? StepTeam()
+    {
+        if (StepThreads < 2 || _disposed) return null;
+        return _onTeam ??= new MachineEngine<float>.OnTeam(Model.Engine, new WorkerTeam(StepThreads));
     }
 
     /// <summary>Restores the data stream and counters of an interrupted run (optimiser buffers via <see cref="Optimizer"/>).</summary>
@@ -154,13 +195,16 @@ public sealed class Trainer
             float[] g = _shardGrads[s];
             Array.Clear(g);
             NeuralTuringMachine.Load(batch, ws, start, count);
-            Model.Engine.Forward(prm, ws, batch.Steps, count);
+            var team = shards == 1 ? StepTeam() : null;
+            if (team is null) Model.Engine.Forward(prm, ws, batch.Steps, count);
+            else team.Forward(prm, ws, batch.Steps, count);
             double[] cost = _shardCost[s].Length >= count ? _shardCost[s] : _shardCost[s] = new double[count];
             double[] errs = _shardErrors[s].Length >= count ? _shardErrors[s] : _shardErrors[s] = new double[count];
             Array.Clear(cost);
             Array.Clear(errs);
             Model.Engine.Loss(ws, batch.Steps, count, cost, errs);
-            Model.Engine.Backward(prm, g, ws, batch.Steps, count, scale, Options.CarryClip);
+            if (team is null) Model.Engine.Backward(prm, g, ws, batch.Steps, count, scale, Options.CarryClip);
+            else team.Backward(prm, g, ws, batch.Steps, count, scale, Options.CarryClip);
         }
 
         if (shards == 1 || Options.Threads == 1)
