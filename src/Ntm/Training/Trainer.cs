@@ -124,7 +124,10 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Creates a trainer; the optimiser starts fresh.</summary>
-    public Trainer(NeuralTuringMachine model, ISequenceTask task, TrainerOptions options)
+    public Trainer(NeuralTuringMachine model, ISequenceTask task, TrainerOptions options) : this(model, task, options, null) { }
+
+    // stepThreads: the threads that share a one-shard minibatch's steps, or null for ChooseStepThreads' choice.
+    internal Trainer(NeuralTuringMachine model, ISequenceTask task, TrainerOptions options, int? stepThreads)
     {
         Model = model;
         Task = task;
@@ -148,7 +151,8 @@ public sealed class Trainer : IDisposable
             model.Workspace(s);
         }
         _grad = new float[model.Layout.Count];
-        StepThreads = ChooseStepThreads(model.Config, options.Threads, Environment.ProcessorCount);
+        StepThreads = stepThreads ?? ChooseStepThreads(model.Config, options.Threads, Environment.ProcessorCount);
+        if (StepThreads < 1) throw new InvalidConfigurationException($"At least one thread must work on a step, got {StepThreads}.");
     }
 
     /// <summary>Lets the threads that share a time step end (the trainer still works afterwards, on one thread).</summary>
