@@ -163,7 +163,20 @@ public sealed class Trainer : IDisposable
         _disposed = true;
     }
 
-    private bool _disposed;
+    private bool _disposed, _firstGradientClear;
+    private float[] _updateGrad = [];
+    private Action<int>? _updatePart;
+
+    // Member `member`'s range of the clip, the optimiser update and the clear of the gradient, in whole 64-byte lines.
+    private void UpdatePart(int member)
+    {
+        float[] g = _updateGrad, prm = Model.Parameters;
+        (int start, int end) = WorkerTeam.Split(g.Length, _onTeam!.Team.Size, member, 16);
+        Span<float> range = g.AsSpan(start, end - start);
+        if (Options.ClipValue > 0) GradientClipping.ClipElements(range, Options.ClipValue);
+        Optimizer.UpdateRange(prm, g, start, end);
+        range.Clear();
+    }
 
     // The team that shares one sequence's steps, created at the first minibatch that needs it.
     private MachineEngine<float>.OnTeam? StepTeam()
@@ -197,7 +210,8 @@ public sealed class Trainer : IDisposable
             int start = s * bsz / shards, count = (s + 1) * bsz / shards - start;
             var ws = Model.Workspace(s);
             float[] g = _shardGrads[s];
-            Array.Clear(g);
+            if (s == 0 && _firstGradientClear) _firstGradientClear = false;   // cleared by the last shared update
+            else Array.Clear(g);
             NeuralTuringMachine.Load(batch, ws, start, count);
             var team = shards == 1 ? StepTeam() : null;
             if (team is null) Model.Engine.Forward(prm, ws, batch.Steps, count);
@@ -216,8 +230,9 @@ public sealed class Trainer : IDisposable
         else
             Parallel.For(0, shards, new ParallelOptions { MaxDegreeOfParallelism = Options.Threads }, RunShard);
 
-        // Fixed-order reduction: the same numbers whatever ran where.
-        _shardGrads[0].CopyTo(_grad, 0);
+        // Fixed-order reduction: the same numbers whatever ran where. One shard's gradient is the gradient.
+        float[] grad = shards == 1 ? _shardGrads[0] : _grad;
+        if (shards > 1) _shardGrads[0].CopyTo(_grad, 0);
         double costSum = 0, errSum = 0;
         for (int s = 0; s < shards; s++)
         {
@@ -227,13 +242,25 @@ public sealed class Trainer : IDisposable
         }
         // A fixed tensor (random initial memory) gets no gradient from the engine, so the optimiser leaves it as it is.
 
-        float norm = GradientClipping.Norm(_grad);
+        float norm = GradientClipping.Norm(grad);
         if (!float.IsFinite(norm))
             throw new TrainingDivergedException($"The gradient is not finite after {SequencesSeen} sequences; lower the learning rate or enable clipping.");
-        if (Options.ClipNorm > 0) GradientClipping.ClipGlobalNorm(_grad, Options.ClipNorm);
-        if (Options.ClipValue > 0) GradientClipping.ClipElements(_grad, Options.ClipValue);
+        if (Options.ClipNorm > 0) GradientClipping.ClipGlobalNorm(grad, Options.ClipNorm);
         Optimizer.LearningRate = Options.LearningRateAt(SequencesSeen);
-        Optimizer.Update(prm, _grad);
+        var onTeam = shards == 1 ? StepTeam() : null;
+        if (onTeam is null)
+        {
+            if (Options.ClipValue > 0) GradientClipping.ClipElements(grad, Options.ClipValue);
+            Optimizer.Update(prm, grad);
+        }
+        else
+        {
+            // Element-wise clip and update, each member a range; each then clears its range for the next minibatch.
+            _updateGrad = grad;
+            onTeam.Team.Run(_updatePart ??= UpdatePart);
+            Optimizer.CompleteStep();
+            _firstGradientClear = true;
+        }
         SequencesSeen += bsz;
         return new StepResult(BitLoss.ToBits(costSum / bsz), errSum / bsz, norm);
     }
