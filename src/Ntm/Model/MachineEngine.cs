@@ -144,18 +144,29 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
             }
         }
 
+        // Layer 0's input gradient at step t + 1 waits for the start of step t: member 0 takes its first columns,
+        // which hold dL/dr_t, and goes straight on to step t's output layer and heads, while the other members take
+        // the rest (the part carried to h_t). With one member the numbers and their order are the same.
+        int align = ColumnInputGradient.Alignment<T>(), uw0 = ws.UWidth(0);
+        (int c0Lead, int c1Lead) = LeadColumns(uw0, parts, member, align);
         for (int t = steps - 1; t >= 0; t--)
         {
+            if (t + 1 < steps) _controller.InputGradient(prm, ws, 0, t + 1, batch, c0Lead, c1Lead);
             if (lead) HeadsAndOutputBackward(prm, ws, t, batch, lossScale, clip);
+            team?.Barrier(member);
             for (int l = _layers - 1; l >= 0; l--)
             {
                 if (lead) _controller.BackwardCell(ws, l, t, batch, clip);
                 team?.Barrier(member);
-                (int c0, int c1) = WorkerTeam.Split(ws.UWidth(l), parts, member, ColumnInputGradient.Alignment<T>());
+                if (l == 0) break;
+                (int c0, int c1) = WorkerTeam.Split(ws.UWidth(l), parts, member, align);
                 _controller.InputGradient(prm, ws, l, t, batch, c0, c1);
                 team?.Barrier(member);
             }
         }
+        (int c0First, int c1First) = WorkerTeam.Split(uw0, parts, member, align);
+        _controller.InputGradient(prm, ws, 0, 0, batch, c0First, c1First);   // dL/dr_{-1}, for init.read
+        team?.Barrier(member);
 
         // Weight gradients of every step at once: dW += dY^T X over (steps x batch) rows, each member its rows.
         int rowsAll = steps * batch;
@@ -163,6 +174,17 @@ internal sealed class MachineEngine<T> where T : unmanaged, IFloatingPointIeee75
         if (_heads > 0) WeightGradient(grad, _headsW!, _headsB!, _p, h, ws.Hid[_layers - 1], ws.DHeadRaw, rowsAll, member, parts);
         _controller.WeightGradients(grad, ws, rowsAll, member, parts);
         if (lead) InitialStateBackward(grad, ws, batch);
+    }
+
+    // The columns of layer 0's input gradient that member `member` takes at the start of a backward step: member 0
+    // those up to the end of the read vectors (rounded up to whole strips), the others an even share of the rest.
+    private (int Start, int End) LeadColumns(int uw0, int parts, int member, int align)
+    {
+        if (parts == 1) return (0, uw0);
+        int k = Math.Min(uw0, (_c.InputSize + _reads * _m + align - 1) / align * align);
+        if (member == 0) return (0, k);
+        (int a, int z) = WorkerTeam.Split(uw0 - k, parts - 1, member - 1, align);
+        return (k + a, k + z);
     }
 
     // Step t's loss, output layer and heads, reversed: leaves dL/dh_t of the top controller layer in ws.DHIn[top].

@@ -25,9 +25,9 @@ internal static class ColumnInputGradient
     {
         int v = Alignment<T>();
         if (rows < 0 || cols < 0 || c0 < 0 || c1 > cols || c0 > c1) throw new ArgumentException("The column range is outside the matrix.");
+        if (c0 == c1) return;
         if (c0 % v != 0 || (c1 % v != 0 && c1 != cols)) throw new ArgumentException($"A column range must start and end on a multiple of {v} (or end at the last column).");
         if (w.Length < rows * cols || dy.Length < rows || dx.Length < cols) throw new ArgumentException("An operand is too short.");
-        if (c0 == c1) return;
         if (!Simd.Enabled<T>())
         {
             for (int r = 0; r < rows; r++)
