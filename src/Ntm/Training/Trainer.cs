@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics.Tensors;
 using Ntm.Model;
 using Ntm.Numerics;
@@ -89,7 +90,7 @@ public readonly record struct StepResult(double CostBits, double BitErrors, doub
 /// </summary>
 public sealed class Trainer : IDisposable
 {
-    private MachineEngine<float>.OnTeam? _onTeam;
+    private MachineEngine<float>.OnTeam? _onTeam, _stepTeam;
     private readonly float[][] _shardGrads;
     private readonly double[][] _shardCost, _shardErrors;
     private readonly float[] _grad;
@@ -114,21 +115,36 @@ public sealed class Trainer : IDisposable
     public int StepThreads { get; }
 
     /// <summary>
+    /// Multiply-adds of the controller's matrices per time step that make one more thread in a step pay for
+    /// the barriers it adds (about four per layer and step): the LSTM of 50 units of the copy machine's
+    /// shape has about 16,000, the paper's LSTM of 100 units 51,600 (docs/performance.md, "Intra-step parallelism").
+    /// </summary>
+    public const int StepWorkPerThread = 16_000;
+
+    /// <summary>
     /// How many threads share one sequence's time steps for <paramref name="threads"/> allowed threads on
-    /// <paramref name="cores"/> cores: 1 when only one is allowed or available, otherwise as many as both allow.
+    /// <paramref name="cores"/> cores: one per <see cref="StepWorkPerThread"/> multiply-adds of the controller's
+    /// matrices per step, at least 1, at most what the threads and the cores allow. A trainer that may use
+    /// more than one still times both ways as it trains and uses the faster (a busy core makes a step team slow).
     /// </summary>
     public static int ChooseStepThreads(NtmConfig config, int threads, int cores)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return Math.Max(1, Math.Min(threads, cores));
+        long work = 0;
+        for (int l = 0; l < config.ControllerLayers; l++)
+            work += (long)Controllers.ControllerShape.GateWidth(config) * Controllers.ControllerShape.InputWidth(config, l);
+        long byWork = Math.Max(1, work / StepWorkPerThread);
+        return (int)Math.Max(1, Math.Min(byWork, Math.Min(threads, cores)));
     }
 
     /// <summary>Creates a trainer; the optimiser starts fresh.</summary>
     public Trainer(NeuralTuringMachine model, ISequenceTask task, TrainerOptions options) : this(model, task, options, null) { }
 
-    // stepThreads: the threads that share a one-shard minibatch's steps, or null for ChooseStepThreads' choice.
-    internal Trainer(NeuralTuringMachine model, ISequenceTask task, TrainerOptions options, int? stepThreads)
+    // stepThreads: the threads that share a one-shard minibatch's steps, or null for ChooseStepThreads' choice;
+    // adaptive: whether to time the team against one thread and use the faster (otherwise always the team).
+    internal Trainer(NeuralTuringMachine model, ISequenceTask task, TrainerOptions options, int? stepThreads, bool adaptive = true)
     {
+        _adaptive = adaptive;
         Model = model;
         Task = task;
         Options = options.Validate();
@@ -164,6 +180,43 @@ public sealed class Trainer : IDisposable
     }
 
     private bool _disposed, _firstGradientClear;
+    private readonly bool _adaptive;
+    private readonly double[] _ticksPerStep = new double[2];   // running mean per time step: [0] alone, [1] on the team
+    private readonly long[] _samples = new long[2];
+    private int _sinceOther;
+    private bool _exploring;
+
+    /// <summary>Whether the last one-shard minibatch ran on the step team (for tests and diagnostics).</summary>
+    internal bool LastStepShared { get; private set; }
+
+    // Whether this one-shard minibatch runs on the team. The first AdaptiveWarmUp minibatches alternate; then the
+    // faster way by the running means, except that now and then (the rarer the slower that way is) the other way
+    // runs once, so its mean follows the machine's load: a step team is slow when another job holds a core.
+    private bool ShareThisStep()
+    {
+        _exploring = false;
+        if (!_adaptive) return true;
+        long seen = _samples[0] + _samples[1];
+        if (seen < AdaptiveWarmUp) return seen % 2 == 0;
+        double alone = _ticksPerStep[0], shared = _ticksPerStep[1];
+        bool best = shared <= alone;
+        double ratio = best ? alone / shared : shared / alone;
+        if (++_sinceOther < Math.Min(AdaptiveMaxInterval, AdaptiveInterval * ratio)) return best;
+        _sinceOther = 0;
+        _exploring = true;
+        return !best;
+    }
+
+    private const int AdaptiveWarmUp = 64, AdaptiveInterval = 32, AdaptiveMaxInterval = 4096;
+
+    private void RecordStepTime(bool shared, long ticks, int steps)
+    {
+        int k = shared ? 1 : 0;
+        double x = (double)ticks / Math.Max(1, steps), m = _ticksPerStep[k];
+        double weight = _exploring ? 0.5 : 0.2;   // of the newest minibatch in the running mean
+        _ticksPerStep[k] = _samples[k]++ == 0 ? x : m + weight * (x - m);
+    }
+
     private float[] _updateGrad = [];
     private Action<int>? _updatePart;
 
@@ -202,6 +255,8 @@ public sealed class Trainer : IDisposable
     {
         Model.CheckBatch(batch);
         int bsz = batch.BatchSize, shards = Math.Min(Options.Shards, bsz);
+        long started = Stopwatch.GetTimestamp();
+        _stepTeam = shards == 1 && ShareThisStep() ? StepTeam() : null;
         float scale = 1f / bsz;   // the gradient of the mean cost per sequence
         var prm = Model.Parameters;
 
@@ -213,7 +268,7 @@ public sealed class Trainer : IDisposable
             if (s == 0 && _firstGradientClear) _firstGradientClear = false;   // cleared by the last shared update
             else Array.Clear(g);
             NeuralTuringMachine.Load(batch, ws, start, count);
-            var team = shards == 1 ? StepTeam() : null;
+            var team = shards == 1 ? _stepTeam : null;
             if (team is null) Model.Engine.Forward(prm, ws, batch.Steps, count);
             else team.Forward(prm, ws, batch.Steps, count);
             double[] cost = _shardCost[s].Length >= count ? _shardCost[s] : _shardCost[s] = new double[count];
@@ -247,7 +302,7 @@ public sealed class Trainer : IDisposable
             throw new TrainingDivergedException($"The gradient is not finite after {SequencesSeen} sequences; lower the learning rate or enable clipping.");
         if (Options.ClipNorm > 0) GradientClipping.ClipGlobalNorm(grad, Options.ClipNorm);
         Optimizer.LearningRate = Options.LearningRateAt(SequencesSeen);
-        var onTeam = shards == 1 ? StepTeam() : null;
+        var onTeam = _stepTeam;
         if (onTeam is null)
         {
             if (Options.ClipValue > 0) GradientClipping.ClipElements(grad, Options.ClipValue);
@@ -261,6 +316,12 @@ public sealed class Trainer : IDisposable
             Optimizer.CompleteStep();
             _firstGradientClear = true;
         }
+        if (shards == 1 && StepThreads > 1)
+        {
+            LastStepShared = onTeam is not null;
+            RecordStepTime(LastStepShared, Stopwatch.GetTimestamp() - started, batch.Steps);
+        }
+        _stepTeam = null;
         SequencesSeen += bsz;
         return new StepResult(BitLoss.ToBits(costSum / bsz), errSum / bsz, norm);
     }

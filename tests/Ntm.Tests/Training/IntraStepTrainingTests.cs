@@ -25,11 +25,39 @@ public sealed class IntraStepTrainingTests
         ISequenceTask task = TaskCatalog.Create(taskName, new Dictionary<string, string>());
         NtmConfig config = ModelPresets.For(taskName, kind) with { InputSize = task.InputSize, OutputSize = task.OutputSize };
         var model = NeuralTuringMachine.Create(config, 7);
-        using var trainer = new Trainer(model, task, new TrainerOptions { BatchSize = 1, Threads = stepThreads, Seed = 8 }, stepThreads);
+        using var trainer = new Trainer(model, task, new TrainerOptions { BatchSize = 1, Threads = stepThreads, Seed = 8 }, stepThreads, adaptive: false);
         Assert.Equal(stepThreads, trainer.StepThreads);
         double cost = 0;
-        for (int i = 0; i < sequences; i++) cost += trainer.Step().CostBits;
+        for (int i = 0; i < sequences; i++)
+        {
+            cost += trainer.Step().CostBits;
+            Assert.Equal(stepThreads > 1, trainer.LastStepShared);
+        }
         return (model.Parameters, cost);
+    }
+
+    [Fact]
+    public void A_trainer_that_switches_between_one_thread_and_two_as_it_times_them_trains_the_same_parameters()
+    {
+        ISequenceTask task = new CopyTask(bits: 4, maxLength: 6);
+        var config = new NtmConfig { InputSize = task.InputSize, OutputSize = task.OutputSize, ControllerSize = 40, MemoryRows = 16, MemoryWidth = 8 };
+        float[] Train(int stepThreads, bool adaptive, out int shared)
+        {
+            var model = NeuralTuringMachine.Create(config, 2);
+            using var trainer = new Trainer(model, task, new TrainerOptions { BatchSize = 1, Seed = 3 }, stepThreads, adaptive);
+            shared = 0;
+            for (int i = 0; i < 200; i++)
+            {
+                trainer.Step();
+                if (trainer.LastStepShared) shared++;
+            }
+            return model.Parameters;
+        }
+        float[] one = Train(1, adaptive: false, out int none);
+        float[] mixed = Train(2, adaptive: true, out int some);
+        Assert.Equal(0, none);
+        Assert.InRange(some, 32, 199);   // the first 64 alternate, so both ways ran
+        Assert.Equal(one, mixed);
     }
 
     [Theory]
