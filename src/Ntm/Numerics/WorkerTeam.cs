@@ -8,8 +8,8 @@ namespace Ntm.Numerics;
 /// meeting at a barrier between phases. Member 0 is the thread that calls <see cref="Run"/>; members
 /// 1 .. Size - 1 are persistent background threads, started on first use and kept for the next call,
 /// so a training step pays no thread-pool scheduling. The barrier is sense-reversing on one counter
-/// (<see cref="Interlocked"/> and <see cref="Volatile"/>); a waiting member spins, then yields
-/// (<see cref="SpinWait"/>), and after <see cref="SpinMicroseconds"/> blocks on a monitor, so an
+/// (<see cref="Interlocked"/> and <see cref="Volatile"/>); a waiting member spins for
+/// <see cref="TightSpinMicroseconds"/>, then yields, and after <see cref="SpinMicroseconds"/> blocks on a monitor, so an
 /// oversubscribed machine (a busy core, more threads than cores) does not crawl. A worker that has
 /// waited <see cref="IdleExit"/> for work ends; the next <see cref="Run"/> starts it again, so an
 /// abandoned team holds no thread for long. Nothing is allocated per call once the threads exist.
@@ -18,6 +18,12 @@ internal sealed class WorkerTeam : IDisposable
 {
     /// <summary>How long a waiting member spins and yields before it blocks: a few training time steps.</summary>
     public const double SpinMicroseconds = 200;
+
+    /// <summary>
+    /// How long of that a waiting member spins without yielding: longer than one phase of a training step usually
+    /// waits for its slowest member, short enough that a member whose partner lost its core soon lets others run.
+    /// </summary>
+    public const double TightSpinMicroseconds = 5;
 
     /// <summary>How long an idle worker waits for work before its thread ends (a later call starts it again).</summary>
     public static readonly TimeSpan IdleExit = TimeSpan.FromSeconds(2);
@@ -35,6 +41,7 @@ internal sealed class WorkerTeam : IDisposable
     private readonly Thread?[] _threads;
     private readonly int[] _localSense;
     private readonly long _spinTicks = (long)(SpinMicroseconds * Stopwatch.Frequency / 1e6);
+    private readonly long _tightTicks = (long)(TightSpinMicroseconds * Stopwatch.Frequency / 1e6);
     private int _arrived, _sense, _generation, _sleepers;
     private Action<int>? _body;
     private Exception? _fault;
@@ -112,14 +119,20 @@ internal sealed class WorkerTeam : IDisposable
     // Returns false when the team failed, or, for an idle wait, when the worker should end.
     private bool Await(ref int field, int value, bool equal, bool idle)
     {
-        var spin = new SpinWait();
+        // A tight spin first (one pause per look, so a partner that arrives is seen within tens of nanoseconds;
+        // SpinWait's growing back-off would add microseconds), then yields, then the monitor.
         long start = Stopwatch.GetTimestamp();
-        while (true)
+        for (int i = 1; ; i++)
         {
             if ((Volatile.Read(ref field) == value) == equal) return true;
-            if (_fault is not null || _disposed) return false;
-            spin.SpinOnce(sleep1Threshold: -1);
-            if (spin.Count % 16 == 0 && Stopwatch.GetTimestamp() - start > _spinTicks) break;
+            if ((i & 63) == 0)
+            {
+                if (_fault is not null || _disposed) return false;
+                long spun = Stopwatch.GetTimestamp() - start;
+                if (spun > _spinTicks) break;
+                if (spun > _tightTicks) Thread.Yield();   // past the tight spin, let another thread of this core run
+            }
+            Thread.SpinWait(1);
         }
         long blockedSince = Stopwatch.GetTimestamp();
         lock (_lock)
