@@ -181,40 +181,72 @@ public sealed class Trainer : IDisposable
 
     private bool _disposed, _firstGradientClear;
     private readonly bool _adaptive;
-    private readonly double[] _ticksPerStep = new double[2];   // running mean per time step: [0] alone, [1] on the team
-    private readonly long[] _samples = new long[2];
-    private int _sinceOther;
-    private bool _exploring;
+    private readonly double[][] _recent = [new double[AdaptiveWindow], new double[AdaptiveWindow]];   // ticks per time step: [0] alone, [1] on the team
+    private readonly long[] _recentCount = new long[2];
+    private long _timedSteps;
+    private int _sinceOther, _burstLeft, _interval = AdaptiveInterval;
+    private bool _burstShared, _lastShared, _best;
 
     /// <summary>Whether the last one-shard minibatch ran on the step team (for tests and diagnostics).</summary>
     internal bool LastStepShared { get; private set; }
 
-    // Whether this one-shard minibatch runs on the team. The first AdaptiveWarmUp minibatches alternate; then the
-    // faster way by the running means, except that now and then (the rarer the slower that way is) the other way
-    // runs once, so its mean follows the machine's load: a step team is slow when another job holds a core.
+    // Whether this one-shard minibatch runs on the team. Both ways run in bursts of AdaptiveBurst minibatches: the
+    // first AdaptiveWarmUp alternate; after that the faster way by recent timings runs, except that a burst of the
+    // other way runs after AdaptiveInterval minibatches, then after twice as many each time the choice stands (up to
+    // AdaptiveMaxInterval), so that the timings follow the machine's load (a step team is slow while another job
+    // holds a core) at a cost that shrinks while they do not change.
     private bool ShareThisStep()
     {
-        _exploring = false;
         if (!_adaptive) return true;
-        long seen = _samples[0] + _samples[1];
-        if (seen < AdaptiveWarmUp) return seen % 2 == 0;
-        double alone = _ticksPerStep[0], shared = _ticksPerStep[1];
-        bool best = shared <= alone;
-        double ratio = best ? alone / shared : shared / alone;
-        if (++_sinceOther < Math.Min(AdaptiveMaxInterval, AdaptiveInterval * ratio)) return best;
+        if (_burstLeft > 0)
+        {
+            _burstLeft--;
+            return _burstShared;
+        }
+        if (_timedSteps < AdaptiveWarmUp) return StartBurst((_timedSteps / AdaptiveBurst) % 2 == 0);
+        bool best = RecentMedian(1) <= RecentMedian(0);
+        if (best != _best)
+        {
+            _best = best;
+            _interval = AdaptiveInterval;
+            _sinceOther = 0;
+        }
+        if (++_sinceOther < _interval) return best;
         _sinceOther = 0;
-        _exploring = true;
-        return !best;
+        _interval = Math.Min(2 * _interval, AdaptiveMaxInterval);   // each burst that leaves the choice as it was doubles the wait
+        return StartBurst(!best);
     }
 
-    private const int AdaptiveWarmUp = 64, AdaptiveInterval = 32, AdaptiveMaxInterval = 4096;
+    private bool StartBurst(bool shared)
+    {
+        _burstShared = shared;
+        _burstLeft = AdaptiveBurst - 1;
+        return shared;
+    }
+
+    // Minibatches per burst; alternating for the first AdaptiveWarmUp; bursts of the slower way; each way judged by the
+    // median of its last AdaptiveWindow timed minibatches, so one stalled minibatch (a descheduled thread) decides nothing.
+    private const int AdaptiveBurst = 8, AdaptiveWarmUp = 64, AdaptiveInterval = 256, AdaptiveMaxInterval = 8192, AdaptiveWindow = 13;
+
+    private double RecentMedian(int way)
+    {
+        int n = (int)Math.Min(_recentCount[way], AdaptiveWindow);
+        Span<double> sorted = stackalloc double[AdaptiveWindow];
+        _recent[way].AsSpan(0, n).CopyTo(sorted);
+        sorted = sorted[..n];
+        sorted.Sort();
+        return n == 0 ? double.PositiveInfinity : sorted[n / 2];
+    }
 
     private void RecordStepTime(bool shared, long ticks, int steps)
     {
+        bool switched = _timedSteps++ == 0 || shared != _lastShared;
+        _lastShared = shared;
+        if (switched) return;   // the first minibatch after a change of way pays for waking the team's threads
         int k = shared ? 1 : 0;
-        double x = (double)ticks / Math.Max(1, steps), m = _ticksPerStep[k];
-        double weight = _exploring ? 0.5 : 0.2;   // of the newest minibatch in the running mean
-        _ticksPerStep[k] = _samples[k]++ == 0 ? x : m + weight * (x - m);
+        // Per time step, counting the per-sequence part (the optimiser step and the gradient's norm and clip: about two
+        // steps' worth of work for the copy machine, FlopCount) as two more, so short and long minibatches compare.
+        _recent[k][_recentCount[k]++ % AdaptiveWindow] = (double)ticks / (steps + 2);
     }
 
     private float[] _updateGrad = [];
