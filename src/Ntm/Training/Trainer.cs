@@ -115,9 +115,10 @@ public sealed class Trainer : IDisposable
     public int StepThreads { get; }
 
     /// <summary>
-    /// Multiply-adds of the controller's matrices per time step that make one more thread in a step pay for
-    /// the barriers it adds (about four per layer and step): the LSTM of 50 units of the copy machine's
-    /// shape has about 16,000, the paper's LSTM of 100 units 51,600 (docs/performance.md, "Intra-step parallelism").
+    /// Multiply-adds of the controller's matrices per time step for each thread that shares a step, to pay for
+    /// the barriers a thread adds (four per layer and step): on the copy machine's shape an LSTM of 50 units has
+    /// 15,800 and a team of two lost to one thread; the paper's 100 units have 51,600 and 200 units 183,200, where
+    /// a team of two won while the cores answered each other quickly (docs/performance.md, "Intra-step parallelism at batch 1").
     /// </summary>
     public const int StepWorkPerThread = 16_000;
 
