@@ -192,7 +192,7 @@ public sealed class Trainer : IDisposable
     internal bool LastStepShared { get; private set; }
 
     // Whether this one-shard minibatch runs on the team. Both ways run in bursts of AdaptiveBurst minibatches: the
-    // first AdaptiveWarmUp alternate; after that the faster way by recent timings runs, except that a burst of the
+    // first AdaptiveWarmUp alternate (a burst on the team, then one alone); after that the faster way by recent timings runs, except that a burst of the
     // other way runs after AdaptiveInterval minibatches, then after twice as many each time the choice stands (up to
     // AdaptiveMaxInterval), so that the timings follow the machine's load (a step team is slow while another job
     // holds a core) at a cost that shrinks while they do not change.
@@ -227,7 +227,8 @@ public sealed class Trainer : IDisposable
 
     // Minibatches per burst; alternating for the first AdaptiveWarmUp; bursts of the slower way; each way judged by the
     // median of its last AdaptiveWindow timed minibatches, so one stalled minibatch (a descheduled thread) decides nothing.
-    private const int AdaptiveBurst = 8, AdaptiveWarmUp = 64, AdaptiveInterval = 256, AdaptiveMaxInterval = 8192, AdaptiveWindow = 13;
+    private const int AdaptiveBurst = 8, AdaptiveWarmUp = 2 * AdaptiveBurst, AdaptiveInterval = 256, AdaptiveMaxInterval = 8192, AdaptiveWindow = 13;
+    private const double AdaptiveCutOff = 3;
 
     private double RecentMedian(int way)
     {
@@ -245,9 +246,13 @@ public sealed class Trainer : IDisposable
         _lastShared = shared;
         if (switched) return;   // the first minibatch after a change of way pays for waking the team's threads
         int k = shared ? 1 : 0;
+        double x = (double)ticks / (steps + 2);
+        // A burst of the way not chosen ends early when it is far slower than the other (a team whose second core is
+        // taken can be a hundred times slower): one such minibatch is enough to know.
+        if (_burstLeft > 0 && _recentCount[1 - k] > 0 && x > AdaptiveCutOff * RecentMedian(1 - k)) _burstLeft = 0;
         // Per time step, counting the per-sequence part (the optimiser step and the gradient's norm and clip: about two
         // steps' worth of work for the copy machine, FlopCount) as two more, so short and long minibatches compare.
-        _recent[k][_recentCount[k]++ % AdaptiveWindow] = (double)ticks / (steps + 2);
+        _recent[k][_recentCount[k]++ % AdaptiveWindow] = x;
     }
 
     private float[] _updateGrad = [];

@@ -56,7 +56,7 @@ public sealed class IntraStepTrainingTests
         float[] one = Train(1, adaptive: false, out int none);
         float[] mixed = Train(2, adaptive: true, out int some);
         Assert.Equal(0, none);
-        Assert.InRange(some, 32, 199);   // the first 64 alternate, so both ways ran
+        Assert.InRange(some, 8, 198);   // the first burst is on the team, the second alone, so both ways ran
         Assert.Equal(one, mixed);
     }
 
