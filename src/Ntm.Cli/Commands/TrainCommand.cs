@@ -55,7 +55,10 @@ internal static class TrainCommand
         var lrDecay = Cli.Opt("--lr-decay", "Let the learning rate fall along a half cosine to 5% of its start over this many sequences (0: constant).", 0L).AtLeast(0L);
         var clipCarry = Cli.Opt("--clip-carry", "Element-wise clip of the gradients carried back through time at every step, per sequence (0: off).", new TrainerOptions().CarryClip).AtLeast(0f);
         var shards = Cli.Opt("--shards", "Parts each minibatch is split into for parallel work (results depend on this, not on --threads).", new TrainerOptions().Shards).AtLeast(1);
-        var threads = Cli.Opt("--threads", "Threads working on shards at once (does not change results).", Environment.ProcessorCount).AtLeast(1);
+        var threads = Cli.Opt("--threads",
+            "Threads working at once (never changes results): on a minibatch's shards, or, when a minibatch is one shard (batch 1), "
+            + "inside each time step, where the trainer uses as many as the controller's size makes worth it and keeps them only while they are faster than one.",
+            Environment.ProcessorCount).AtLeast(1);
         var reportEvery = Cli.Opt("--report-every", "Evaluate and write a metrics line every this many sequences.", 1000).AtLeast(1);
         var checkpointEvery = Cli.Opt("--checkpoint-every", "Write a resumable checkpoint every this many sequences (0: only at the end).", 10_000L).AtLeast(0L);
         var noStop = Cli.Opt("--no-stop", "Keep training after the run is solved until the budget is spent, then check again whether it still is.", false);

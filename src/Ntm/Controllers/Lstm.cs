@@ -17,21 +17,40 @@ internal static class Lstm
     public static void Forward<T>(ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, ReadOnlySpan<T> u, int uWidth,
         Span<T> gates, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> tanhC, Span<T> h, int hidden, int batch)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => Forward(weight, bias, u, uWidth, gates, cPrev, c, tanhC, h, hidden, batch, 0, hidden);
+
+    // The same for the units [j0, j1) only: rows j0..j1 of each gate's block of W, and the cell and output
+    // of those units; the other entries are left alone, so threads can each take a range of units.
+    public static void Forward<T>(ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, ReadOnlySpan<T> u, int uWidth,
+        Span<T> gates, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> tanhC, Span<T> h, int hidden, int batch, int j0, int j1)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = hidden;
-        Linear.Forward<T>(weight, bias, 4 * n, uWidth, u, uWidth, gates, 4 * n, batch);
+        int n = hidden, k = j1 - j0;
+        if (k <= 0) return;
+        if (k == n) Linear.Forward<T>(weight, bias, 4 * n, uWidth, u, uWidth, gates, 4 * n, batch);
+        else
+            for (int q = 0; q < 4; q++)   // gate q's rows for these units
+            {
+                int r0 = q * n + j0;
+                Linear.Forward<T>(weight.Slice(r0 * uWidth), bias.Slice(r0), k, uWidth, u, uWidth, gates.Slice(r0), 4 * n, batch);
+            }
         for (int b = 0; b < batch; b++)
         {
             Span<T> g = gates.Slice(b * 4 * n, 4 * n);
-            TensorPrimitives.Sigmoid<T>(g.Slice(0, 2 * n), g.Slice(0, 2 * n));       // input, forget
-            TensorPrimitives.Tanh<T>(g.Slice(2 * n, n), g.Slice(2 * n, n));           // cell candidate
-            TensorPrimitives.Sigmoid<T>(g.Slice(3 * n, n), g.Slice(3 * n, n));        // output
-            Span<T> cb = c.Slice(b * n, n), tc = tanhC.Slice(b * n, n);
+            if (k == n) TensorPrimitives.Sigmoid<T>(g.Slice(0, 2 * n), g.Slice(0, 2 * n));   // input, forget
+            else
+            {
+                TensorPrimitives.Sigmoid<T>(g.Slice(j0, k), g.Slice(j0, k));
+                TensorPrimitives.Sigmoid<T>(g.Slice(n + j0, k), g.Slice(n + j0, k));
+            }
+            TensorPrimitives.Tanh<T>(g.Slice(2 * n + j0, k), g.Slice(2 * n + j0, k));     // cell candidate
+            TensorPrimitives.Sigmoid<T>(g.Slice(3 * n + j0, k), g.Slice(3 * n + j0, k));  // output
+            Span<T> cb = c.Slice(b * n + j0, k), tc = tanhC.Slice(b * n + j0, k);
             // c = f c_prev + i g;  h = o tanh(c)
-            TensorPrimitives.Multiply<T>(g.Slice(0, n), g.Slice(2 * n, n), cb);
-            if (!cPrev.IsEmpty) TensorPrimitives.FusedMultiplyAdd<T>(g.Slice(n, n), cPrev.Slice(b * n, n), cb, cb);
+            TensorPrimitives.Multiply<T>(g.Slice(j0, k), g.Slice(2 * n + j0, k), cb);
+            if (!cPrev.IsEmpty) TensorPrimitives.FusedMultiplyAdd<T>(g.Slice(n + j0, k), cPrev.Slice(b * n + j0, k), cb, cb);
             TensorPrimitives.Tanh<T>(cb, tc);
-            TensorPrimitives.Multiply<T>(g.Slice(3 * n, n), tc, h.Slice(b * n, n));
+            TensorPrimitives.Multiply<T>(g.Slice(3 * n + j0, k), tc, h.Slice(b * n + j0, k));
         }
     }
 
@@ -42,6 +61,16 @@ internal static class Lstm
     public static void Backward<T>(Span<T> dU, Span<T> dGates, Span<T> dC, ReadOnlySpan<T> dH, ReadOnlySpan<T> dHNext,
         ReadOnlySpan<T> weight, ReadOnlySpan<T> gates, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> tanhC,
         int uWidth, int hidden, int batch, T clip) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        BackwardCell(dGates, dC, dH, dHNext, gates, cPrev, tanhC, hidden, batch, clip);
+        dU.Clear();
+        Linear.InputGradient<T>(dU, uWidth, weight, 4 * hidden, uWidth, dGates, 4 * hidden, batch);
+    }
+
+    // The element-wise part of Backward: everything but dU = W^T dGates.
+    public static void BackwardCell<T>(Span<T> dGates, Span<T> dC, ReadOnlySpan<T> dH, ReadOnlySpan<T> dHNext,
+        ReadOnlySpan<T> gates, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> tanhC, int hidden, int batch, T clip)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = hidden;
         for (int b = 0; b < batch; b++)
@@ -63,7 +92,5 @@ internal static class Lstm
             }
         }
         if (clip > T.Zero) TensorPrimitives.Clamp<T>(dGates, -clip, clip, dGates);
-        dU.Clear();
-        Linear.InputGradient<T>(dU, uWidth, weight, 4 * n, uWidth, dGates, 4 * n, batch);
     }
 }

@@ -33,7 +33,25 @@ internal abstract class Optimizer
     }
 
     /// <summary>Updates <paramref name="parameters"/> in place from <paramref name="gradient"/>.</summary>
-    public abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradient);
+    public void Update(Span<float> parameters, ReadOnlySpan<float> gradient)
+    {
+        CheckLengths(parameters, gradient);
+        UpdateRange(parameters, gradient, 0, parameters.Length);
+        Steps++;
+    }
+
+    /// <summary>
+    /// Update number <see cref="Steps"/> + 1 of the entries [start, end) only, leaving <see cref="Steps"/> as it
+    /// is: threads can each update a range, then one calls <see cref="CompleteStep"/>. Every entry gets the
+    /// same arithmetic whichever range it lies in, so the split does not change the numbers.
+    /// </summary>
+    internal abstract void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradient, int start, int end);
+
+    /// <summary>Counts an update made by <see cref="UpdateRange"/> calls over every entry.</summary>
+    internal void CompleteStep() => Steps++;
+
+    /// <summary>Throws when the gradient or the state does not cover every parameter.</summary>
+    protected abstract void CheckLengths(Span<float> parameters, ReadOnlySpan<float> gradient);
 
     /// <summary>The optimiser's state buffers by name (for checkpoints), live: writing into them restores state.</summary>
     public abstract IReadOnlyList<(string Name, float[] Buffer)> State { get; }
@@ -82,12 +100,19 @@ internal sealed class RmsPropOptimizer : Optimizer
     public override IReadOnlyList<(string Name, float[] Buffer)> State => [("rmsprop.n", _n), ("rmsprop.g", _m), ("rmsprop.delta", _d)];
 
     /// <inheritdoc />
-    public override void Update(Span<float> parameters, ReadOnlySpan<float> gradient)
+    protected override void CheckLengths(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
-        float lr = LearningRate;
         if (gradient.Length < parameters.Length || _n.Length < parameters.Length)
             throw new ArgumentException("The gradient and the optimiser state must cover every parameter.");
-        int i = 0;
+    }
+
+    /// <inheritdoc />
+    internal override void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradient, int start, int end)
+    {
+        float lr = LearningRate;
+        CheckLengths(parameters, gradient);
+        if (start < 0 || end > parameters.Length || start > end) throw new ArgumentOutOfRangeException(nameof(end));
+        int i = start;
         if (Vector256.IsHardwareAccelerated)
         {
             // The same arithmetic as the scalar loop below, eight parameters at a time.
@@ -101,7 +126,7 @@ internal sealed class RmsPropOptimizer : Optimizer
             var mom = Vector256.Create(Momentum);
             var rate = Vector256.Create(lr);
             var eps = Vector256.Create(Epsilon);
-            for (; i <= parameters.Length - 8; i += 8)
+            for (; i <= end - 8; i += 8)
             {
                 nuint o = (nuint)i;
                 Vector256<float> g = Vector256.LoadUnsafe(ref gr, o);
@@ -114,7 +139,7 @@ internal sealed class RmsPropOptimizer : Optimizer
                 (Vector256.LoadUnsafe(ref p, o) + d).StoreUnsafe(ref p, o);
             }
         }
-        for (; i < parameters.Length; i++)
+        for (; i < end; i++)
         {
             float g = gradient[i];
             float n = _n[i] = Decay * _n[i] + (1 - Decay) * g * g;
@@ -122,7 +147,6 @@ internal sealed class RmsPropOptimizer : Optimizer
             float d = _d[i] = Momentum * _d[i] - lr * g / MathF.Sqrt(n - m * m + Epsilon);
             parameters[i] += d;
         }
-        Steps++;
     }
 }
 
@@ -149,14 +173,21 @@ internal sealed class AdamOptimizer : Optimizer
     public override IReadOnlyList<(string Name, float[] Buffer)> State => [("adam.m", _m), ("adam.v", _v)];
 
     /// <inheritdoc />
-    public override void Update(Span<float> parameters, ReadOnlySpan<float> gradient)
+    protected override void CheckLengths(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
-        Steps++;
-        float c1 = 1 - MathF.Pow(Beta1, Steps), c2 = 1 - MathF.Pow(Beta2, Steps);
-        float step = LearningRate * MathF.Sqrt(c2) / c1;
         if (gradient.Length < parameters.Length || _m.Length < parameters.Length)
             throw new ArgumentException("The gradient and the optimiser state must cover every parameter.");
-        int i = 0;
+    }
+
+    /// <inheritdoc />
+    internal override void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradient, int start, int end)
+    {
+        long t = Steps + 1;
+        float c1 = 1 - MathF.Pow(Beta1, t), c2 = 1 - MathF.Pow(Beta2, t);
+        float step = LearningRate * MathF.Sqrt(c2) / c1;
+        CheckLengths(parameters, gradient);
+        if (start < 0 || end > parameters.Length || start > end) throw new ArgumentOutOfRangeException(nameof(end));
+        int i = start;
         if (Vector256.IsHardwareAccelerated)
         {
             // The same arithmetic as the scalar loop below, eight parameters at a time.
@@ -170,7 +201,7 @@ internal sealed class AdamOptimizer : Optimizer
             var k2 = Vector256.Create(1 - Beta2);
             var stepV = Vector256.Create(step);
             var eps = Vector256.Create(Epsilon);
-            for (; i <= parameters.Length - 8; i += 8)
+            for (; i <= end - 8; i += 8)
             {
                 nuint o = (nuint)i;
                 Vector256<float> g = Vector256.LoadUnsafe(ref gr, o);
@@ -181,7 +212,7 @@ internal sealed class AdamOptimizer : Optimizer
                 (Vector256.LoadUnsafe(ref p, o) - stepV * m / (Vector256.Sqrt(v) + eps)).StoreUnsafe(ref p, o);
             }
         }
-        for (; i < parameters.Length; i++)
+        for (; i < end; i++)
         {
             float g = gradient[i];
             float m = _m[i] = Beta1 * _m[i] + (1 - Beta1) * g;

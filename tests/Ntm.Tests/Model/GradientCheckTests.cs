@@ -88,14 +88,17 @@ internal sealed class DoubleHarness
     public readonly ParameterLayout Layout;
     public readonly double[] Params;
     private readonly MachineEngine<double> _engine;
+    private readonly MachineEngine<double>.OnTeam? _onTeam;
     private readonly ShardWorkspace<double> _ws;
     private readonly int _steps, _batch;
 
-    public DoubleHarness(NtmConfig config, int steps, int batch, int seed)
+    /// <summary>With a <paramref name="team"/>, every pass of one sequence is shared by its members.</summary>
+    public DoubleHarness(NtmConfig config, int steps, int batch, int seed, WorkerTeam? team = null)
     {
         Config = config;
         Layout = new ParameterLayout(config);
         _engine = new MachineEngine<double>(config, Layout);
+        if (team is not null) _onTeam = new MachineEngine<double>.OnTeam(_engine, team);
         _ws = new ShardWorkspace<double>(config, Layout);
         _ws.EnsureCapacity(steps, batch);
         _steps = steps;
@@ -108,9 +111,15 @@ internal sealed class DoubleHarness
         for (int i = 0; i < steps * batch; i++) _ws.Mask[i] = rng.NextDouble() < 0.7 ? 1 : 0;
     }
 
+    private void Forward()
+    {
+        if (_onTeam is null) _engine.Forward(Params, _ws, _steps, _batch);
+        else _onTeam.Forward(Params, _ws, _steps, _batch);
+    }
+
     public double LossValue()
     {
-        _engine.Forward(Params, _ws, _steps, _batch);
+        Forward();
         var cost = new double[_batch];
         var errors = new double[_batch];
         _engine.Loss(_ws, _steps, _batch, cost, errors);
@@ -127,8 +136,9 @@ internal sealed class DoubleHarness
     /// <summary>Adds <paramref name="upstream"/> times the gradient of <see cref="LossValue"/> into <paramref name="grad"/>.</summary>
     public void Backward(double[] grad, double upstream)
     {
-        _engine.Forward(Params, _ws, _steps, _batch);
-        _engine.Backward(Params, grad, _ws, _steps, _batch, 0.5 * upstream);
+        Forward();
+        if (_onTeam is null) _engine.Backward(Params, grad, _ws, _steps, _batch, 0.5 * upstream);
+        else _onTeam.Backward(Params, grad, _ws, _steps, _batch, 0.5 * upstream);
     }
 
     /// <summary>Copies every tensor, by name, into <see cref="Params"/>.</summary>
