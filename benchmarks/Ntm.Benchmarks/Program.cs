@@ -5,7 +5,7 @@ using Ntm.Benchmarks;
 //   --throughput [--seconds S]   end-to-end training throughput (ThroughputBenchmark), as `ntm bench`
 //   --flops                      the term-by-term flop table of the copy machine (markdown)
 //   --long-sequences             managed memory of forward + backward of one 1,000 / 5,000 / 10,000-step sequence
-//   anything else                BenchmarkDotNet, e.g. --filter '*Kernel*' --job short
+//   anything else                BenchmarkDotNet, e.g. --filter '*Kernel*' --job short, or --filter '*Gemm*' (ours against OpenBLAS)
 return args.FirstOrDefault() switch
 {
     "--throughput" => ThroughputMode.Run(args[1..]),
