@@ -23,8 +23,9 @@ internal enum GemmPath
 /// <list type="bullet">
 /// <item><see cref="Forward"/>, Y_b = W x_b + bias: a 4-row by 4-sequence tile of vector accumulators
 /// runs along the columns (each loaded piece of W serves four sequences, each piece of x four rows);
-/// the last, partial vector of a row is the vector ending at the last column with the lanes already
-/// counted masked out of x; each accumulator is reduced once at the end, four rows at a time.</item>
+/// each accumulator is reduced once at the end, four rows at a time, and up to four columns left
+/// over are added to the four sums then; otherwise the last, partial vector of a row is the vector
+/// ending at the last column with the lanes already counted masked out of x.</item>
 /// <item><see cref="InputGradient"/>, dX_b += W^T dY_b: a 4-vector by 4-sequence tile of dX stays
 /// in registers while every row of W goes by, scaled by the broadcast dY(b, r).</item>
 /// <item><see cref="WeightGradient"/>, dW += dY^T X: a 4-row by 4-vector tile of dW stays in
@@ -102,8 +103,11 @@ internal static class Gemm
         TV a00 = TV.Zero, a01 = TV.Zero, a02 = TV.Zero, a03 = TV.Zero, a10 = TV.Zero, a11 = TV.Zero, a12 = TV.Zero, a13 = TV.Zero;
         TV a20 = TV.Zero, a21 = TV.Zero, a22 = TV.Zero, a23 = TV.Zero, a30 = TV.Zero, a31 = TV.Zero, a32 = TV.Zero, a33 = TV.Zero;
         TV mask = TV.AllOnes;
-        int v = TV.Count, last = cols - v, k = 0;
-        // Full vectors from column 0; the last one ends at the last column, its lanes already summed masked out of x.
+        // Full vectors from column 0; then, with four rows and at most four columns left, those columns
+        // are added after the reduction; otherwise the last vector ends at the last column, with the
+        // lanes already summed masked out of x.
+        int v = TV.Count, tail = cols % v;
+        int end = TR.N == 4 && tail <= 4 ? cols - tail : cols, last = end - v, k = 0;
         while (last >= 0)
         {
             nuint o = (nuint)k;
@@ -150,11 +154,22 @@ internal static class Gemm
         }
         if (TR.N == 4)
         {
+            Vector128<float> s0 = TV.Sum4(a00, a10, a20, a30), s1 = TB.N > 1 ? TV.Sum4(a01, a11, a21, a31) : default;
+            Vector128<float> s2 = TB.N > 2 ? TV.Sum4(a02, a12, a22, a32) : default, s3 = TB.N > 3 ? TV.Sum4(a03, a13, a23, a33) : default;
+            for (int t = end; t < cols; t++)
+            {
+                // Column t of the four rows, times x_b[t], for each sequence.
+                var wt = Vector128.Create(Unsafe.Add(ref w, t), Unsafe.Add(ref w1, t), Unsafe.Add(ref w2, t), Unsafe.Add(ref w3, t));
+                s0 = Vector128.FusedMultiplyAdd(wt, Vector128.Create(Unsafe.Add(ref x, t)), s0);
+                if (TB.N > 1) s1 = Vector128.FusedMultiplyAdd(wt, Vector128.Create(Unsafe.Add(ref x1, t)), s1);
+                if (TB.N > 2) s2 = Vector128.FusedMultiplyAdd(wt, Vector128.Create(Unsafe.Add(ref x2, t)), s2);
+                if (TB.N > 3) s3 = Vector128.FusedMultiplyAdd(wt, Vector128.Create(Unsafe.Add(ref x3, t)), s3);
+            }
             Vector128<float> bv = Vector128.LoadUnsafe(ref bias);
-            (TV.Sum4(a00, a10, a20, a30) + bv).StoreUnsafe(ref y);
-            if (TB.N > 1) (TV.Sum4(a01, a11, a21, a31) + bv).StoreUnsafe(ref Unsafe.Add(ref y, yStride));
-            if (TB.N > 2) (TV.Sum4(a02, a12, a22, a32) + bv).StoreUnsafe(ref Unsafe.Add(ref y, 2 * yStride));
-            if (TB.N > 3) (TV.Sum4(a03, a13, a23, a33) + bv).StoreUnsafe(ref Unsafe.Add(ref y, 3 * yStride));
+            (s0 + bv).StoreUnsafe(ref y);
+            if (TB.N > 1) (s1 + bv).StoreUnsafe(ref Unsafe.Add(ref y, yStride));
+            if (TB.N > 2) (s2 + bv).StoreUnsafe(ref Unsafe.Add(ref y, 2 * yStride));
+            if (TB.N > 3) (s3 + bv).StoreUnsafe(ref Unsafe.Add(ref y, 3 * yStride));
             return;
         }
         StoreRow<TV, TB>(ref y, yStride, bias, a00, a01, a02, a03);
