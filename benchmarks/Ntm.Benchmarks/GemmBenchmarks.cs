@@ -107,13 +107,17 @@ public class GemmSquareBenchmarks
     public void GemmSquare() => Gemm.Forward(Gemm.Best, _b, _zero, N, N, _a, N, _c, N, N);
 }
 
-/// <summary>Adds the GFLOP/s column and leaves out the OpenBLAS rows when it is missing.</summary>
+/// <summary>
+/// Adds the fastest and median times and GFLOP/s at the mean and at the fastest time (on a shared
+/// machine the fastest iteration is the least disturbed), and leaves out the OpenBLAS rows when it is missing.
+/// </summary>
 public sealed class GemmConfig : ManualConfig
 {
     public GemmConfig()
     {
-        AddColumn(new GflopsColumn());
-        if (!OpenBlas.Available)
+        AddColumn(StatisticColumn.Min, StatisticColumn.Median, new GflopsColumn("GFLOP/s", s => s.Mean), new GflopsColumn("GFLOP/s at min", s => s.Min));
+        if (OpenBlas.Available) Console.WriteLine($"OpenBLAS: {OpenBlas.Library}, core {OpenBlas.Core}, 1 thread; Gemm path {Gemm.Best}.");
+        else
         {
             Console.WriteLine($"OpenBLAS not found ({OpenBlas.Missing}); its rows are skipped. On Debian: apt-get install libopenblas0");
             AddFilter(new SimpleFilter(c => !c.Descriptor.WorkloadMethod.Name.StartsWith("OpenBlas", StringComparison.Ordinal)));
@@ -127,28 +131,30 @@ public sealed class GemmConfig : ManualConfig
         return a;
     }
 
-    private sealed class GflopsColumn : IColumn
+    // 2 m n k flops over a statistic of the time in nanoseconds.
+    private sealed class GflopsColumn(string name, Func<BenchmarkDotNet.Mathematics.Statistics, double> time) : IColumn
     {
-        public string Id => nameof(GflopsColumn);
-        public string ColumnName => "GFLOP/s";
+        public string Id => nameof(GflopsColumn) + name;
+        public string ColumnName => name;
         public bool AlwaysShow => true;
         public ColumnCategory Category => ColumnCategory.Custom;
         public int PriorityInCategory => 0;
         public bool IsNumeric => true;
         public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => "2 m n k flops per call over the mean time";
+        public string Legend => $"2 m n k flops per call over the {(name.Contains("min") ? "fastest" : "mean")} time";
         public bool IsAvailable(Summary summary) => true;
         public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
         {
-            double? ns = summary[benchmarkCase]?.ResultStatistics?.Mean;
-            if (ns is null) return "-";
+            var stats = summary[benchmarkCase]?.ResultStatistics;
+            if (stats is null) return "-";
+            double ns = time(stats);
             string category = benchmarkCase.Descriptor.Categories.FirstOrDefault() ?? "";
             double flops = benchmarkCase.Descriptor.Type == typeof(GemmSquareBenchmarks) ? GemmSquareBenchmarks.Flops
                 : GemmBenchmarks.Flops(category, (int)benchmarkCase.Parameters["Batch"]);
-            return (flops / ns.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+            return (flops / ns).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 }

@@ -16,6 +16,8 @@ internal static unsafe class OpenBlas
     public static bool Available { get; }
     public static string Missing { get; } = "";
     public static string Library { get; } = "";
+    /// <summary>The kernel family OpenBLAS chose for this processor (openblas_get_corename), or empty.</summary>
+    public static string Core { get; } = "";
 
     static OpenBlas()
     {
@@ -32,6 +34,8 @@ internal static unsafe class OpenBlas
                 ((delegate* unmanaged<int, void>)setThreads)(1);
             Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
             Library = name;
+            if (NativeLibrary.TryGetExport(handle, "openblas_get_corename", out nint core))
+                Core = Marshal.PtrToStringAnsi(((delegate* unmanaged<nint>)core)()) ?? "";
             Available = true;
             return;
         }
