@@ -32,7 +32,8 @@ internal enum GemmPath
 /// registers while the rows of X and dY go by, in blocks of <see cref="WeightGradientBlock"/> so
 /// the block's rows stay in cache across the tiles. Each entry of dW is one chain of multiply-adds
 /// in the order of the rows, fused over the columns below the last multiple of 8 and unfused above
-/// it, whatever the width: the same numbers as the 256-bit loop it replaced.</item>
+/// it (those columns vectorised down the rows of dW instead), whatever the width: the same numbers
+/// as the 256-bit loop it replaced.</item>
 /// </list>
 /// Results depend only on the inputs and the path, never on threads: the order of every sum is fixed.
 /// </summary>
@@ -374,8 +375,35 @@ internal static class Gemm
             int n1 = Math.Min(count, n0 + WeightGradientBlock);
             if (wide > 0) WeightGradient<Gemm512>(ref pd, rows, cols, ref px, xStride, ref pg, dyStride, n0, n1, 0, wide);
             if (fused > wide) WeightGradient<Gemm256>(ref pd, rows, cols, ref px, xStride, ref pg, dyStride, n0, n1, wide, fused);
-            if (cols > fused) WeightGradient<Gemm1>(ref pd, rows, cols, ref px, xStride, ref pg, dyStride, n0, n1, fused, cols);
+            // The columns past the last multiple of 8, vectorised down the rows (a row of dY is contiguous).
+            for (int c = fused; c < cols; c++)
+            {
+                int r = path == GemmPath.Vector512 ? Column<Gemm512>(ref pd, 0, rows, cols, ref px, xStride, ref pg, dyStride, n0, n1, c) : 0;
+                if (path != GemmPath.Scalar) r = Column<Gemm256>(ref pd, r, rows, cols, ref px, xStride, ref pg, dyStride, n0, n1, c);
+                Column<Gemm1>(ref pd, r, rows, cols, ref px, xStride, ref pg, dyStride, n0, n1, c);
+            }
         }
+    }
+
+    // Column c of dW, rows from r0 in whole vectors: dW(r, c) = dW(r, c) + dY(n, r) X(n, c) for n = n0..n1-1
+    // in order, multiplied and added separately (two roundings, as the scalar loop). Returns the first row left.
+    private static int Column<TV>(ref float dw, int r0, int rows, int cols, ref float x, int xStride,
+        ref float dy, int dyStride, int n0, int n1, int c) where TV : struct, IGemmVector<TV>
+    {
+        int v = TV.Count, r = r0;
+        Span<float> gather = stackalloc float[16];
+        ref float pgather = ref MemoryMarshal.GetReference(gather);
+        for (; r + v <= rows; r += v)
+        {
+            for (int i = 0; i < v; i++) gather[i] = Unsafe.Add(ref dw, (r + i) * cols + c);
+            TV a = TV.Load(ref pgather, 0);
+            nuint go = (nuint)n0 * (nuint)dyStride + (nuint)r, xo = (nuint)n0 * (nuint)xStride + (nuint)c;
+            for (int n = n0; n < n1; n++, go += (nuint)dyStride, xo += (nuint)xStride)
+                a = TV.Add(a, TV.Multiply(TV.Load(ref dy, go), TV.Broadcast(Unsafe.Add(ref x, xo))));
+            TV.Store(a, ref pgather, 0);
+            for (int i = 0; i < v; i++) Unsafe.Add(ref dw, (r + i) * cols + c) = gather[i];
+        }
+        return r;
     }
 
     // Columns [k0, k1) of dW (k1 - k0 a multiple of the width), rows n0..n1 of X and dY.

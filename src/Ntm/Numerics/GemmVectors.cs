@@ -25,6 +25,8 @@ internal interface IGemmVector<TSelf> where TSelf : struct, IGemmVector<TSelf>
     static abstract TSelf Fma(TSelf a, TSelf b, TSelf c);
     /// <summary>a + b.</summary>
     static abstract TSelf Add(TSelf a, TSelf b);
+    /// <summary>a * b.</summary>
+    static abstract TSelf Multiply(TSelf a, TSelf b);
     /// <summary>Every bit set.</summary>
     static abstract TSelf AllOnes { get; }
     /// <summary>A mask with the lanes at and above <paramref name="first"/> set, the others clear.</summary>
@@ -55,6 +57,8 @@ internal readonly struct Gemm512 : IGemmVector<Gemm512>
     public static Gemm512 Fma(Gemm512 a, Gemm512 b, Gemm512 c) => new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Gemm512 Add(Gemm512 a, Gemm512 b) => new(a._v + b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Gemm512 Multiply(Gemm512 a, Gemm512 b) => new(a._v * b._v);
     public static Gemm512 AllOnes => new(Vector512<float>.AllBitsSet);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Gemm512 MaskFrom(int first) => new(Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(first)).AsSingle());
@@ -90,6 +94,8 @@ internal readonly struct Gemm256 : IGemmVector<Gemm256>
     public static Gemm256 Fma(Gemm256 a, Gemm256 b, Gemm256 c) => new(Vector256.FusedMultiplyAdd(a._v, b._v, c._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Gemm256 Add(Gemm256 a, Gemm256 b) => new(a._v + b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Gemm256 Multiply(Gemm256 a, Gemm256 b) => new(a._v * b._v);
     public static Gemm256 AllOnes => new(Vector256<float>.AllBitsSet);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Gemm256 MaskFrom(int first) => new(Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(first)).AsSingle());
@@ -132,6 +138,8 @@ internal readonly struct Gemm1 : IGemmVector<Gemm1>
     public static Gemm1 Fma(Gemm1 a, Gemm1 b, Gemm1 c) => new(c._v + a._v * b._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Gemm1 Add(Gemm1 a, Gemm1 b) => new(a._v + b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Gemm1 Multiply(Gemm1 a, Gemm1 b) => new(a._v * b._v);
     public static Gemm1 AllOnes => new(BitConverter.Int32BitsToSingle(-1));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Gemm1 MaskFrom(int first) => first <= 0 ? AllOnes : default;
