@@ -116,12 +116,22 @@ public sealed class GemmConfig : ManualConfig
     public GemmConfig()
     {
         AddColumn(StatisticColumn.Min, StatisticColumn.Median, new GflopsColumn("GFLOP/s", s => s.Mean), new GflopsColumn("GFLOP/s at min", s => s.Min));
-        if (OpenBlas.Available) Console.WriteLine($"OpenBLAS: {OpenBlas.Library}, core {OpenBlas.Core}, 1 thread; Gemm path {Gemm.Best}.");
+        if (OpenBlas.Available) Say($"OpenBLAS: {OpenBlas.Library}, core {OpenBlas.Core}, 1 thread; Gemm path {Gemm.Best}.");
         else
         {
-            Console.WriteLine($"OpenBLAS not found ({OpenBlas.Missing}); its rows are skipped. On Debian: apt-get install libopenblas0");
+            Say($"OpenBLAS not found ({OpenBlas.Missing}); its rows are skipped. On Debian: apt-get install libopenblas0");
             AddFilter(new SimpleFilter(c => !c.Descriptor.WorkloadMethod.Name.StartsWith("OpenBlas", StringComparison.Ordinal)));
         }
+    }
+
+    private static bool _said;
+
+    // Once per process, however many times BenchmarkDotNet builds the configuration.
+    private static void Say(string line)
+    {
+        if (_said) return;
+        _said = true;
+        Console.WriteLine(line);
     }
 
     internal static float[] Random(Rng rng, int length, float scale)
