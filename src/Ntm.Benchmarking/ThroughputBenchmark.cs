@@ -37,7 +37,7 @@ public sealed record ThroughputOptions
     public double RepetitionSeconds { get; init; } = 1.0;
     /// <summary>Untimed training before the repetitions, in seconds (at least one pass over the longest minibatch).</summary>
     public double WarmupSeconds { get; init; } = 1.0;
-    /// <summary>Time spent on each of the two kernel ceilings (forward and backward), in seconds.</summary>
+    /// <summary>Time spent on each of the two kernel ceilings (forward and backward) and on the peak, in seconds.</summary>
     public double CeilingSeconds { get; init; } = 0.5;
     /// <summary>Minibatches drawn in advance and cycled through, so every run does the same work in the same order.</summary>
     public int Minibatches { get; init; } = 64;
@@ -98,6 +98,16 @@ public sealed record ThroughputResult
     public required double CeilingGflops { get; init; }
     /// <summary>The same for <c>Linear.Backward</c> (dW, db and dx) on the same shapes.</summary>
     public required double CeilingBackwardGflops { get; init; }
+    /// <summary>
+    /// Threads the configuration keeps busy: min(threads, shards), the loops the ceilings and the
+    /// peak run on.
+    /// </summary>
+    public required int ThreadsUsed { get; init; }
+    /// <summary>
+    /// The machine's single-precision peak on <see cref="ThreadsUsed"/> threads, measured in the same
+    /// run with <see cref="PeakFlops"/> (fused multiply-adds on the widest accelerated vector, no memory).
+    /// </summary>
+    public required double PeakGflops { get; init; }
     /// <summary><see cref="Gflops"/> over <see cref="CeilingGflops"/>.</summary>
     public double Ratio => CeilingGflops > 0 ? Gflops / CeilingGflops : 0;
     /// <summary>Sequences trained in the timed repetitions.</summary>
@@ -115,7 +125,7 @@ public sealed record ThroughputResult
 /// drawn first and cycled through, so every run does the same work; training warms up (the longest
 /// minibatch first, so the workspaces never grow while timed), then runs several timed repetitions
 /// and reports their median, the flops per sequence from <see cref="FlopCount"/> over exactly the
-/// sequences the repetitions used, and a ceiling measured in the same run.
+/// sequences the repetitions used, and a kernel ceiling and the machine's peak measured in the same run.
 /// </summary>
 public static class ThroughputBenchmark
 {
@@ -208,6 +218,8 @@ public static class ThroughputBenchmark
             Gflops = median * flopsPerSequence / 1e9,
             CeilingGflops = LinearCeiling(rows, cols, shardSize, loops, options.CeilingSeconds, backward: false),
             CeilingBackwardGflops = LinearCeiling(rows, cols, shardSize, loops, options.CeilingSeconds, backward: true),
+            ThreadsUsed = loops,
+            PeakGflops = PeakFlops.Measure(loops, options.CeilingSeconds),
             Sequences = sequences,
             Seconds = seconds,
         };

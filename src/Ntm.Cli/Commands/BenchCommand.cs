@@ -22,7 +22,7 @@ internal static class BenchCommand
         var batchSize = Cli.Opt("--batch-size", "Sequences per minibatch of the second and third configurations (the first is always 1, the trainer's default).", defaultBatch).AtLeast(1);
         var cmd = new Command("bench",
             "Measure training throughput on the copy task (LSTM 100, memory 128 x 20): batch 1 on 1 thread, the batch size on 1 thread, "
-            + "and on every core; sequences/s, flops per sequence, GFLOP/s, and the GFLOP/s of the controller's matrix-vector kernel alone.")
+            + "and on every core; sequences/s, flops per sequence, GFLOP/s, the GFLOP/s of the controller's matrix kernel alone, and the machine's measured peak.")
         { json, seconds, batchSize };
         cmd.SetAction(p => Cli.Run(() =>
         {
@@ -55,18 +55,20 @@ internal static class BenchCommand
                 foreach (var r in results)
                     Console.WriteLine(
                         $"batch {r.BatchSize} threads {r.Threads} shards {r.Shards}: {Cli.F(r.SequencesPerSecond, 1)} sequences/s, "
-                        + $"{r.FlopsPerSequence:F0} flops/sequence, {Cli.F(r.Gflops, 2)} GFLOP/s, ceiling {Cli.F(r.CeilingGflops, 2)} GFLOP/s, ratio {Cli.F(r.Ratio, 2)}");
+                        + $"{r.FlopsPerSequence:F0} flops/sequence, {Cli.F(r.Gflops, 2)} GFLOP/s, ceiling {Cli.F(r.CeilingGflops, 2)} GFLOP/s, ratio {Cli.F(r.Ratio, 2)}, "
+                        + $"peak {Cli.F(r.PeakGflops, 2)} GFLOP/s on {r.ThreadsUsed} thread{(r.ThreadsUsed == 1 ? "" : "s")}");
                 return 0;
             }
             var table = new Table().Title($"Copy-task training throughput (median of {Repetitions} repetitions of {Cli.F(s / Repetitions, 2)} s)");
             table.AddColumns("batch", "threads", "shards");
-            foreach (string c in new[] { "seq/s", "Mflop/seq", "GFLOP/s", "ceiling GFLOP/s", "ratio" })
+            foreach (string c in new[] { "seq/s", "Mflop/seq", "GFLOP/s", "ceiling GFLOP/s", "ratio", "peak GFLOP/s" })
                 table.AddColumn(new TableColumn(c).RightAligned());
             foreach (var r in results)
                 table.AddRow(r.BatchSize.ToString(), r.Threads.ToString(), r.Shards.ToString(), Cli.F(r.SequencesPerSecond, 1),
-                    Cli.F(r.FlopsPerSequence / 1e6, 2), Cli.F(r.Gflops, 2), Cli.F(r.CeilingGflops, 2), Cli.F(r.Ratio, 2));
+                    Cli.F(r.FlopsPerSequence / 1e6, 2), Cli.F(r.Gflops, 2), Cli.F(r.CeilingGflops, 2), Cli.F(r.Ratio, 2), Cli.F(r.PeakGflops, 2));
             AnsiConsole.Write(table);
             Console.WriteLine($"ceiling: Linear.Forward on the controller's {ThroughputBenchmark.GateRows(ThroughputBenchmark.CopyConfig)} x {ThroughputBenchmark.GateCols(ThroughputBenchmark.CopyConfig)} gate matrix over one shard's sequences, one loop per busy thread, summed.");
+            Console.WriteLine($"peak: fused multiply-adds on {PeakFlops.VectorWidth}-float vectors, no memory traffic, one loop per busy thread, summed.");
             return 0;
         }));
         return cmd;

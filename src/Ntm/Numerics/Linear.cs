@@ -9,10 +9,12 @@ namespace Ntm.Numerics;
 /// Batched affine maps y_b = W x_b + bias for the sequences of a shard, and their backward pass.
 /// W is (rows, cols) row-major; X is (batch, xStride) with the input in the first cols entries of
 /// each row; Y is (batch, yStride) with the output in the first rows entries of each row.
-/// The loops are register-blocked matrix products: the forward pass keeps a 4-row by 2-sequence
-/// tile of accumulators so each loaded piece of W serves two sequences and each piece of x four
-/// rows. The backward pass is split: <see cref="InputGradient"/> runs every time step, and
-/// <see cref="WeightGradient"/> is one matrix-matrix product over all the steps of a sequence.
+/// In single precision, the forward pass and the input gradient of several sequences, and every
+/// weight gradient, go through the <see cref="Gemm"/> kernels; one sequence (and double precision,
+/// which the gradient checks use) through the register-blocked loops here: the forward pass keeps
+/// a 4-row by 2-sequence tile of accumulators so each loaded piece of W serves two sequences and
+/// each piece of x four rows. The backward pass is split: <see cref="InputGradient"/> runs every
+/// time step, and <see cref="WeightGradient"/> is one matrix-matrix product over all the steps of a sequence.
 /// </summary>
 internal static class Linear
 {
@@ -22,6 +24,12 @@ internal static class Linear
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(w.Length, bias.Length, rows, cols, x.Length, xStride, y.Length, yStride, batch);
+        if (typeof(T) == typeof(float) && batch > 1)
+        {
+            // Several sequences: the matrix-product kernel (a single one keeps the loop below, and its numbers).
+            Gemm.Forward(Gemm.Best, F(w), F(bias), rows, cols, F(x), xStride, F(y), yStride, batch);
+            return;
+        }
         if (!Simd.Enabled<T>())
         {
             for (int b = 0; b < batch; b++)
@@ -141,6 +149,17 @@ internal static class Linear
         CheckShapes(dw.Length, dbias.Length, rows, cols, x.Length, xStride, dy.Length, dyStride, count);
         for (int n = 0; n < count; n++)
             for (int r = 0; r < rows; r++) dbias[r] += dy[n * dyStride + r];
+        if (typeof(T) == typeof(float))
+        {
+            // Every entry of dW is the same chain of multiply-adds as in the loops below, so the
+            // numbers do not change; the rows past the last multiple of 4 keep those loops.
+            int rows4 = rows & ~3;
+            Gemm.WeightGradient(Gemm.Best, F(dw), rows4, cols, F(x), xStride, F(dy), dyStride, count);
+            for (int r = rows4; r < rows; r++)
+                for (int n = 0; n < count; n++)
+                    Simd.Axpy(dy[n * dyStride + r], x.Slice(n * xStride, cols), dw.Slice(r * cols, cols));
+            return;
+        }
         if (!Simd.Enabled<T>())
         {
             for (int n = 0; n < count; n++)
@@ -228,6 +247,11 @@ internal static class Linear
         if (w.Length < rows * cols) throw new ArgumentException("The weights are too short.", nameof(w));
         if (dyStride < rows || dy.Length < (batch - 1) * dyStride + rows) throw new ArgumentException("The output gradient is too short.", nameof(dy));
         if (dxStride < cols || dx.Length < (batch - 1) * dxStride + cols) throw new ArgumentException("The input gradient is too short.", nameof(dx));
+        if (typeof(T) == typeof(float) && batch > 1)
+        {
+            Gemm.InputGradient(Gemm.Best, F(dx), dxStride, F(w), rows, cols, F(dy), dyStride, batch);
+            return;
+        }
         if (!Simd.Enabled<T>())
         {
             for (int b = 0; b < batch; b++)
@@ -361,6 +385,9 @@ internal static class Linear
             dxb[k] = s;
         }
     }
+
+    private static Span<float> F<T>(Span<T> s) where T : unmanaged => MemoryMarshal.Cast<T, float>(s);
+    private static ReadOnlySpan<float> F<T>(ReadOnlySpan<T> s) where T : unmanaged => MemoryMarshal.Cast<T, float>(s);
 
     // Every access above is within these bounds once they hold, so the unchecked loads stay inside the spans.
     private static void CheckShapes(int wLength, int biasLength, int rows, int cols, int xLength, int xStride,

@@ -19,11 +19,13 @@ public sealed class BenchCommandTests
         Assert.Equal([1, 1, Environment.ProcessorCount], rows.Select(r => r.GetProperty("threads").GetInt32()));
         foreach (JsonElement r in rows)
         {
-            foreach (string key in new[] { "sequences_per_second", "flops_per_sequence", "gflops", "ceiling_gflops", "ceiling_backward_gflops", "ratio" })
+            foreach (string key in new[] { "sequences_per_second", "flops_per_sequence", "gflops", "ceiling_gflops", "ceiling_backward_gflops", "ratio", "peak_gflops" })
                 Assert.True(r.GetProperty(key).GetDouble() > 0, $"{key} is not positive: {r}");
             // Copy sequences of lengths 1-20 cost between about 1.5 and 21 million flops each.
             double flops = r.GetProperty("flops_per_sequence").GetDouble();
             Assert.InRange(flops, 1e6, 3e7);
+            // The threads kept busy: one per shard at most; the peak is measured on that many.
+            Assert.Equal(Math.Min(r.GetProperty("threads").GetInt32(), r.GetProperty("shards").GetInt32()), r.GetProperty("threads_used").GetInt32());
             double expected = r.GetProperty("sequences_per_second").GetDouble() * flops / 1e9;
             Assert.Equal(expected, r.GetProperty("gflops").GetDouble(), 9);
         }
