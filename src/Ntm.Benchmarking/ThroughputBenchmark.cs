@@ -99,8 +99,10 @@ public sealed record ThroughputResult
     /// <summary>The same for <c>Linear.Backward</c> (dW, db and dx) on the same shapes.</summary>
     public required double CeilingBackwardGflops { get; init; }
     /// <summary>
-    /// Threads the configuration keeps busy: min(threads, shards), the loops the ceilings and the
-    /// peak run on.
+    /// Threads the configuration keeps busy, the loops the ceilings and the peak run on: min(threads, shards)
+    /// for several shards; for one shard (batch 1), the trainer's step threads if most timed minibatches ran
+    /// on its worker team (<see cref="Trainer.StepThreads"/>; the trainer times both ways and keeps the faster),
+    /// else 1.
     /// </summary>
     public required int ThreadsUsed { get; init; }
     /// <summary>
@@ -180,7 +182,7 @@ public static class ThroughputBenchmark
         GC.WaitForPendingFinalizers();
 
         var rates = new double[options.Repetitions];
-        long sequences = 0;
+        long sequences = 0, minibatches = 0, shared = 0;
         double seconds = 0, totalFlops = 0;
         for (int r = 0; r < options.Repetitions; r++)
         {
@@ -189,6 +191,8 @@ public static class ThroughputBenchmark
             do
             {
                 trainer.Step(batches[next]);
+                minibatches++;
+                if (trainer.LastStepShared) shared++;
                 seqs += batches[next].BatchSize;
                 totalFlops += flops[next];
                 next = (next + 1) % batches.Length;
@@ -203,7 +207,7 @@ public static class ThroughputBenchmark
         double median = Median(rates);
         double flopsPerSequence = totalFlops / sequences;
         int shardSize = (options.BatchSize + shards - 1) / shards;
-        int loops = Math.Min(options.Threads, shards);
+        int loops = shards > 1 ? Math.Min(options.Threads, shards) : 2 * shared >= minibatches ? trainer.StepThreads : 1;
         int rows = GateRows(config), cols = GateCols(config);
         return new ThroughputResult
         {
