@@ -64,7 +64,7 @@ internal static class TrainCommand
         var noStop = Cli.Opt("--no-stop", "Keep training after the run is solved until the budget is spent, then check again whether it still is.", false);
         var lrAfterSolved = Cli.Opt("--lr-after-solved", "With --no-stop: multiply the learning rate by this once the run is solved (1: keep it).",
             RunSettings.DefaultSolvedLearningRateFactor);
-        var hardestAfterSolved = Cli.Opt("--hardest-after-solved", "With --no-stop: once the run is solved, draw this share of the training minibatches from the task's hardest training setting (0: none).",
+        var hardestAfterSolved = Cli.Opt("--hardest-after-solved", "With --no-stop: once the run is solved, draw this share of the training minibatches from the task's hardest training setting, which keeps it solved (0: none).",
             RunSettings.DefaultSolvedHardestFraction);
         var set = new Option<string[]>("--set") { Description = "Task setting key=value (repeatable), e.g. --set max-length=10.", AllowMultipleArgumentsPerToken = false };
         var outDir = Cli.OptStr("--out", "Run folder (default: runs/<task>-<timestamp>).");
