@@ -80,8 +80,10 @@ def main():
                 print(f"| {model} | {t['seed']} | {num(t['sequences'])} | {num(t['seconds'], 1)} | {num(t.get('first_solved_sequences'))} "
                       f"| {num(t.get('first_solved_seconds'), 1)} | {'yes' if t['solved'] else 'no'} | {num(t.get('final_eval_cost_bits'), 2)} "
                       f"| {num(t.get('final_eval_bit_errors'), 3)} |")
+        # sweep.json has every trial's row with the union of the columns: keep those this block has values for.
         columns = sorted({k[len("generalize_"):-len("_bit_errors")] for trials in models.values() for t in trials
-                          for k in t if k.startswith("generalize_") and k.endswith("_bit_errors")},
+                          for k, v in t.items() if k.startswith("generalize_") and k.endswith("_bit_errors") and v is not None
+                          and len(k) > len("generalize__bit_errors")},
                          key=lambda c: [int("".join(ch for ch in part if ch.isdigit()) or 0) for part in c.split("_")])
         if columns:
             print(f"\nGeneralisation (median over the trials of each model; cost in bits / bit errors per sequence):\n")
