@@ -29,13 +29,9 @@ internal static class MachineBuilder
             for (int h = 0; h < heads; h++) moveVotes[s, h] = [];
             for (int h = 0; h < writeHeads; h++) writeVotes[s, h] = [];
         }
-        int prevState = 0;
-        var counter = new PassCounter();
         for (int i = 0; i < records.Count; i++)
         {
             StepRecord r = records[i];
-            if (r.Step == 0) (prevState, counter) = (0, new PassCounter());
-            (string symbol, string read) = counts ? counter.See(r.Input.Symbol, r.ReadBefore) : (r.Input.Symbol, r.ReadBefore);
             int s = labels[i] + 1;
             visits[s]++;
             for (int h = 0; h < heads; h++)
@@ -43,10 +39,6 @@ internal static class MachineBuilder
             for (int h = 0; h < writeHeads; h++) writeVotes[s, h][r.Writes[h]] = writeVotes[s, h].GetValueOrDefault(r.Writes[h]) + 1;
             if (r.Outputs is not null)
                 foreach (Emit e in r.Outputs) emitVotes[s][e] = emitVotes[s].GetValueOrDefault(e) + 1;
-            var key = (prevState, symbol, readsTape ? read : "");
-            if (!next.TryGetValue(key, out var to)) next[key] = to = [];
-            to[s] = to.GetValueOrDefault(s) + 1;
-            prevState = s;
         }
 
         // Each state's action.
@@ -64,6 +56,22 @@ internal static class MachineBuilder
             Emit output = emitVotes[s].Count == 0 ? Emit.Nothing
                 : emitVotes[s].OrderByDescending(v => v.Value).ThenBy(v => v.Key.Kind is EmitKind.Read or EmitKind.ReadBefore ? 0 : v.Key.Kind == EmitKind.Row ? 1 : 2).ThenBy(v => v.Key.Target).ThenBy(v => v.Key.Pattern, StringComparer.Ordinal).First().Key;
             actions[s] = new StepAction(moves, writes, output);
+        }
+        // Transitions, the counter's passes ending where the state's output gave the end of the data.
+        int prevState = 0;
+        bool emittedEnd = false;
+        var counter = new PassCounter();
+        for (int i = 0; i < records.Count; i++)
+        {
+            StepRecord r = records[i];
+            if (r.Step == 0) (prevState, counter, emittedEnd) = (0, new PassCounter(), false);
+            (string symbol, string read) = counts ? counter.See(r.Input.Symbol, r.ReadBefore, emittedEnd) : (r.Input.Symbol, r.ReadBefore);
+            int s = labels[i] + 1;
+            var key = (prevState, symbol, readsTape ? read : "");
+            if (!next.TryGetValue(key, out var to)) next[key] = to = [];
+            to[s] = to.GetValueOrDefault(s) + 1;
+            emittedEnd = r.EndOutputs.Contains(actions[s]!.Output);
+            prevState = s;
         }
         var agreeing = new int[k];
         for (int i = 0; i < records.Count; i++)
