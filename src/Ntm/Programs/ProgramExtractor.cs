@@ -77,6 +77,10 @@ public static class ProgramExtractor
         var recorder = new StepRecorder(c, symbols.DataBits, traced);
         var records = new List<StepRecord>();
         for (int i = 0; i < traced.Count; i++) records.AddRange(recorder.Record(i, traced[i].Item1, traced[i].Item2));
+        // The same steps again, each move read as the one most steps are consistent with.
+        recorder.Common = StepRecorder.CountMoves(records, c.Heads);
+        var common = new List<StepRecord>();
+        for (int i = 0; i < traced.Count; i++) common.AddRange(recorder.Record(i, traced[i].Item1, traced[i].Item2));
         int[] focus = traced[0].Item1.InitialFocus;
         int[] offsets = focus.Select(f => f - focus[0]).ToArray();
 
@@ -87,6 +91,9 @@ public static class ProgramExtractor
         var byKey = new Dictionary<string, int>();
         int[] actionLabels = records.Select(r => byKey.TryGetValue(r.ActionKey, out int l) ? l : byKey[r.ActionKey] = byKey.Count).ToArray();
         labellings.Add(("actions", actionLabels, byKey.Count));
+        var byCommonKey = new Dictionary<string, int>();
+        int[] commonLabels = common.Select(r => byCommonKey.TryGetValue(r.ActionKey, out int l) ? l : byCommonKey[r.ActionKey] = byCommonKey.Count).ToArray();
+        labellings.Add(("common actions", commonLabels, byCommonKey.Count));
         var hidden = records.Select(r => r.Hidden).ToList();
         var kmeans = new Dictionary<int, int[]>();
         foreach (int k in HiddenClusters.Concat(CombinedClusters).Distinct().Order())
@@ -102,13 +109,17 @@ public static class ProgramExtractor
         var candidates = new List<ExtractionCandidate>();
         (TapeProgram Program, ExtractionCandidate Candidate)? best = null;
         foreach (var (name, labels, count) in labellings)
-            foreach (var (reads, counts) in new[] { (false, false), (true, false), (true, true) })
+            foreach (var (reads, counts, commonMoves) in new[] { (false, false, false), (true, false, false), (true, true, false), (true, false, true), (true, true, true) })
             {
                 if (counts && !records.Any(r => r.Input.Symbol.Contains(' ', StringComparison.Ordinal))) continue;
-                var (program, used) = MachineBuilder.Build(records, labels, count, c.WriteHeads, c.ReadHeads, symbols.DataBits, c.OutputSize, offsets, reads, counts);
+                // What was read depends on the directions of travel, hence on how the moves are read; the common
+                // actions are always read with the common moves.
+                bool isCommon = name == "common actions", useCommon = isCommon || commonMoves;
+                if (isCommon && reads && !commonMoves) continue;
+                var (program, used) = MachineBuilder.Build(useCommon ? common : records, labels, count, c.WriteHeads, c.ReadHeads, symbols.DataBits, c.OutputSize, offsets, reads, counts);
                 double agreement = reference.Count(r => ProgramAgreement.Compare(program, r.Item1, r.Item2, r.b, 0, c.MemoryRows).Sequence) / (double)reference.Count;
                 double consistency = program.States.Sum(st => st.Agreeing) / (double)Math.Max(1, program.States.Sum(st => st.Visits));
-                var candidate = new ExtractionCandidate(name + (reads ? " + reads" : "") + (counts ? " + counter" : ""), used, program.States.Count, agreement, consistency);
+                var candidate = new ExtractionCandidate(name + (reads ? " + reads" : "") + (counts ? " + counter" : "") + (commonMoves && !isCommon ? ", common moves" : ""), used, program.States.Count, agreement, consistency);
                 candidates.Add(candidate);
                 if (best is null || Better(candidate, best.Value.Candidate)) best = (program, candidate);
             }

@@ -55,6 +55,30 @@ internal sealed class StepRecorder
     private readonly double[][,] _decoder;   // per write head (M + 1, bits)
     private readonly Dictionary<string, int> _markers = [];
 
+    /// <summary>
+    /// Per head, how many recorded steps each move is consistent with, or null. When set, a step's preferred
+    /// move (its action key) is the one consistent with the most steps overall (ties to the simpler), and a
+    /// head's direction of travel changes only at a step whose preferred move is a shift: where a jump and a
+    /// shift land on the same row, the reading a program is likelier to use decides which way the head goes on.
+    /// </summary>
+    public Dictionary<Move, int>[]? Common { get; set; }
+
+    /// <summary>Counts, per head, the steps of <paramref name="records"/> each move is consistent with (for <see cref="Common"/>).</summary>
+    public static Dictionary<Move, int>[] CountMoves(IReadOnlyList<StepRecord> records, int heads)
+    {
+        var counts = new Dictionary<Move, int>[heads];
+        for (int h = 0; h < heads; h++) counts[h] = [];
+        foreach (StepRecord r in records)
+            for (int h = 0; h < heads; h++)
+                foreach (Move m in r.Moves[h] ?? []) counts[h][m] = counts[h].GetValueOrDefault(m) + 1;
+        return counts;
+    }
+
+    private Move? Preferred(List<Move>? options, int h) =>
+        options is null || options.Count == 0 ? null
+        : Common is null ? options[0]
+        : options.OrderByDescending(m => Common[h].GetValueOrDefault(m)).ThenBy(PreferenceKey, StringComparer.Ordinal).First();
+
     public StepRecorder(NtmConfig config, int bits, IReadOnlyList<(MachineTrace Trace, StepInput[] Inputs)> traces)
     {
         _config = config;
@@ -304,7 +328,7 @@ internal sealed class StepRecorder
                     }
                 outputs.Add(y.Any(b => b) ? Emit.Constant(y) : Emit.Nothing);
             }
-            string key = string.Join(" | ", moves.Select(m => m is null ? "any" : m.Count == 0 ? "lost" : m[0].ToString()))
+            string key = string.Join(" | ", moves.Select((m, h) => m is null ? "any" : m.Count == 0 ? "lost" : Preferred(m, h)!.ToString()))
                 + " | " + string.Join(" | ", writes) + " | " + (outputs is null ? "-" : outputs[0].ToString());
             records.Add(new StepRecord
             {
@@ -318,7 +342,11 @@ internal sealed class StepRecorder
                 // A head's direction of travel comes from shifts between two focused steps only.
                 int delta = tape.Wrap(peak[h] - prev[h]);
                 if (delta > n / 2) delta -= n;
-                if (moves[h] is not null && focusedBefore[h] && delta != 0 && Math.Abs(delta) <= s) direction[h] = Math.Sign(delta);
+                if (Common is not null)
+                {
+                    if (Preferred(moves[h], h) is { IsJump: false, Offset: not 0 } shift) direction[h] = Math.Sign(shift.Offset);
+                }
+                else if (moves[h] is not null && focusedBefore[h] && delta != 0 && Math.Abs(delta) <= s) direction[h] = Math.Sign(delta);
                 focusedBefore[h] = moves[h] is not null;
             }
             allWrites[t] = writes;
