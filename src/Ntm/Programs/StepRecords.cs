@@ -28,8 +28,8 @@ internal sealed class StepRecord
 /// <see cref="WriteEffectFloor"/>, and otherwise a marker named by the signs of the add vector's large
 /// entries that at least <see cref="MarkerShare"/> of the effective writes share (marker 0: an erase with no add, or a
 /// rare pattern), a tag when its weight times its mean erase entry is below <see cref="EraseFloor"/> (the row keeps its data). A head whose largest weight is below <see cref="FocusFloor"/>
-/// has no focus: any move is consistent with that step, and a read head with no focus is taken to stay
-/// where it was (what it reads, and where its next move starts from). An output is compared on scored steps only, thresholded at
+/// has no focus: any move is consistent with that step (and, with <see cref="HoldUnfocused"/>, a read head
+/// with no focus is taken to stay where it was). An output is compared on scored steps only, thresholded at
 /// 0.5: <c>read h</c> when it equals the data on read head h's row, <c>read-before h</c> when it equals
 /// the data read head h read at the previous step, <c>row T</c> when it equals the data on the row a jump
 /// target T names, and the constant it is. A jump's shift after it is
@@ -62,6 +62,12 @@ internal sealed class StepRecorder
     /// shift land on the same row, the reading a program is likelier to use decides which way the head goes on.
     /// </summary>
     public Dictionary<Move, int>[]? Common { get; set; }
+
+    /// <summary>
+    /// Whether a read head with no focus is taken to stay where it was (what it reads, and where its next move
+    /// starts from), as a program's head would; otherwise it is wherever its largest weight is.
+    /// </summary>
+    public bool HoldUnfocused { get; set; }
 
     /// <summary>Counts, per head, the steps of <paramref name="records"/> each move is consistent with (for <see cref="Common"/>).</summary>
     public static Dictionary<Move, int>[] CountMoves(IReadOnlyList<StepRecord> records, int heads)
@@ -272,7 +278,7 @@ internal sealed class StepRecorder
                 peak[h] = Peak(h < c.WriteHeads ? trace.WriteWeightings[h] : trace.ReadWeightings[h - c.WriteHeads], t);
                 float focus = (h < c.WriteHeads ? trace.WriteWeightings[h] : trace.ReadWeightings[h - c.WriteHeads])[t, peak[h]];
                 // A read head with no focus is held where it was: a program's head moves only by its instructions.
-                if (h >= c.WriteHeads && focus < FocusFloor) peak[h] = prev[h];
+                if (HoldUnfocused && h >= c.WriteHeads && focus < FocusFloor) peak[h] = prev[h];
                 var options = new List<Move>();
                 for (int d = -s; d <= s; d++)
                     if (tape.Wrap(prev[h] + d) == peak[h]) options.Add(Move.Shift(d));
