@@ -14,11 +14,12 @@ namespace Ntm.Programs;
 internal static class MachineBuilder
 {
     public static (TapeProgram Program, int Labels) Build(IReadOnlyList<StepRecord> records, int[] labels, int labelCount,
-        int writeHeads, int readHeads, int bits, int outputSize, IReadOnlyList<int> initialOffsets, bool readsTape, bool counts = false)
+        int writeHeads, int readHeads, int bits, int outputSize, IReadOnlyList<int> initialOffsets, bool readsTape, bool counts = false, bool faint = false)
     {
         int k = labelCount + 1;   // state 0: start; label l is state l + 1
         int heads = writeHeads + readHeads;
         var moveVotes = new Dictionary<Move, int>[k, heads];
+        var faintVotes = new Dictionary<Move, int>[k, heads];
         var writeVotes = new Dictionary<Write, int>[k, writeHeads];
         var emitVotes = new Dictionary<Emit, int>[k];
         var visits = new int[k];
@@ -26,7 +27,7 @@ internal static class MachineBuilder
         for (int s = 0; s < k; s++)
         {
             emitVotes[s] = [];
-            for (int h = 0; h < heads; h++) moveVotes[s, h] = [];
+            for (int h = 0; h < heads; h++) (moveVotes[s, h], faintVotes[s, h]) = ([], []);
             for (int h = 0; h < writeHeads; h++) writeVotes[s, h] = [];
         }
         for (int i = 0; i < records.Count; i++)
@@ -35,7 +36,11 @@ internal static class MachineBuilder
             int s = labels[i] + 1;
             visits[s]++;
             for (int h = 0; h < heads; h++)
+            {
                 foreach (Move m in r.Moves[h] ?? []) moveVotes[s, h][m] = moveVotes[s, h].GetValueOrDefault(m) + 1;
+                if (faint)
+                    foreach (Move m in r.FaintMoves[h] ?? []) faintVotes[s, h][m] = faintVotes[s, h].GetValueOrDefault(m) + 1;
+            }
             for (int h = 0; h < writeHeads; h++) writeVotes[s, h][r.Writes[h]] = writeVotes[s, h].GetValueOrDefault(r.Writes[h]) + 1;
             if (r.Outputs is not null)
                 foreach (Emit e in r.Outputs) emitVotes[s][e] = emitVotes[s].GetValueOrDefault(e) + 1;
@@ -48,8 +53,12 @@ internal static class MachineBuilder
             if (visits[s] == 0) continue;
             var moves = new Move[heads];
             for (int h = 0; h < heads; h++)
-                moves[h] = moveVotes[s, h].Count == 0 ? Move.Stay
-                    : moveVotes[s, h].OrderByDescending(v => v.Value).ThenBy(v => StepRecorder.PreferenceKey(v.Key), StringComparer.Ordinal).First().Key;
+            {
+                // With faint moves, a head never focused in this state goes where its faint peak went most often.
+                var votes = moveVotes[s, h].Count == 0 && faint ? faintVotes[s, h] : moveVotes[s, h];
+                moves[h] = votes.Count == 0 ? Move.Stay
+                    : votes.OrderByDescending(v => v.Value).ThenBy(v => StepRecorder.PreferenceKey(v.Key), StringComparer.Ordinal).First().Key;
+            }
             var writes = new Write[writeHeads];
             for (int h = 0; h < writeHeads; h++)
                 writes[h] = writeVotes[s, h].OrderByDescending(v => v.Value).ThenBy(v => v.Key.Kind).ThenBy(v => v.Key.Index).First().Key;

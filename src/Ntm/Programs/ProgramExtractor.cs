@@ -121,13 +121,14 @@ public static class ProgramExtractor
                 labellings.Add(($"hidden {k} x actions", labels, combined.Count));
             }
             foreach (var (name, labels, count) in labellings)
-                foreach (var (reads, counts) in new[] { (false, false), (true, false), (true, true) })
+                foreach (var (reads, counts, faint) in new[] { (false, false, false), (true, false, false), (true, true, false), (false, false, true), (true, false, true), (true, true, true) })
                 {
                     if (counts && !numbers) continue;
-                    var (program, used) = MachineBuilder.Build(steps, labels, count, c.WriteHeads, c.ReadHeads, symbols.DataBits, c.OutputSize, offsets, reads, counts);
+                    if (faint && suffix.Contains("held", StringComparison.Ordinal)) continue;
+                    var (program, used) = MachineBuilder.Build(steps, labels, count, c.WriteHeads, c.ReadHeads, symbols.DataBits, c.OutputSize, offsets, reads, counts, faint);
                     double agreement = reference.Count(r => ProgramAgreement.Compare(program, r.Item1, r.Item2, r.b, 0, c.MemoryRows).Sequence) / (double)reference.Count;
                     double consistency = program.States.Sum(st => st.Agreeing) / (double)Math.Max(1, program.States.Sum(st => st.Visits));
-                    var candidate = new ExtractionCandidate(name + (reads ? " + reads" : "") + (counts ? " + counter" : "") + suffix, used, program.States.Count, agreement, consistency);
+                    var candidate = new ExtractionCandidate(name + (reads ? " + reads" : "") + (counts ? " + counter" : "") + (faint ? " + faint moves" : "") + suffix, used, program.States.Count, agreement, consistency);
                     candidates.Add(candidate);
                     if (best is null || Better(candidate, best.Value.Candidate)) best = (program, candidate);
                 }

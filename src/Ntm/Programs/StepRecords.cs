@@ -10,6 +10,7 @@ internal sealed class StepRecord
     public required StepInput Input;
     public required float[] Hidden;          // (ControllerSize) h_t
     public required List<Move>?[] Moves;     // per head, write heads first: every move consistent with the observed peaks; null when the head has no focus (any move fits)
+    public required List<Move>?[] FaintMoves; // per head: where Moves is null because the head has no focus, the moves that land on its faint peak (else null)
     public required Write[] Writes;          // per write head
     public required List<Emit>? Outputs;     // every emission consistent with the thresholded output; null on an unscored step
     public required List<Emit> EndOutputs;   // those of them that output the row holding the latest data written (the end of the data)
@@ -272,6 +273,7 @@ internal sealed class StepRecorder
             StepInput x = inputs[t];
             recent.Remember(x, t);
             var moves = new List<Move>?[heads];
+            var faint = new List<Move>?[heads];
             var writes = new Write[c.WriteHeads];
             for (int h = 0; h < heads; h++)
             {
@@ -293,6 +295,7 @@ internal sealed class StepRecorder
                 }
                 options.Sort((a, b) => string.CompareOrdinal(PreferenceKey(a), PreferenceKey(b)));
                 moves[h] = focus < FocusFloor || (h < c.WriteHeads && idleAfter is not null && t > idleAfter[h]) ? null : options;
+                faint[h] = moves[h] is null && focus < FocusFloor && !HoldUnfocused ? options : null;
                 if (h < c.WriteHeads)
                 {
                     writes[h] = dead is not null && dead.Contains((t, h)) ? Write.Nothing : ClassifyWrite(trace, h, t, peak[h], x, seen);
@@ -340,7 +343,7 @@ internal sealed class StepRecorder
             {
                 Sequence = sequence, Step = t, Input = x,
                 Hidden = Enumerable.Range(0, c.ControllerSize).Select(k => trace.Hidden[t, k]).ToArray(),
-                Moves = moves, Writes = writes, Outputs = outputs, EndOutputs = endOutputs, ReadBefore = readBefore, ActionKey = key,
+                Moves = moves, FaintMoves = faint, Writes = writes, Outputs = outputs, EndOutputs = endOutputs, ReadBefore = readBefore, ActionKey = key,
             });
             for (int r = 0; r < c.ReadHeads; r++) seen[r] = tape.Snapshot(peak[c.WriteHeads + r]);
             for (int h = 0; h < heads; h++)
