@@ -5,7 +5,7 @@ namespace Ntm.Programs;
 /// <summary>
 /// Builds a <see cref="TapeProgram"/> from discretised steps and a state label per step (docs/programs.md,
 /// "From traces to a machine"): each state's action is, per head, the move consistent with most of its
-/// focused steps (ties to the simpler move: stay, then the shortest shift, then a jump; stay when the head is never focused), the most frequent write
+/// focused steps (ties to the simpler move: stay, then the shortest shift, then a jump; when the head is never focused, stay, or with faint moves the move its faint peak made most often), the most frequent write
 /// and, over its scored steps, the most frequently consistent output; each (state, input) pair goes to the
 /// state it went to most often. Then states with equal actions are merged greedily wherever their
 /// transitions can be folded together without a conflict, the states the start cannot reach are dropped,
