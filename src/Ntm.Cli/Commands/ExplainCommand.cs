@@ -92,7 +92,13 @@ internal static class ExplainCommand
             Console.WriteLine();
             Console.WriteLine("agreement with the machine (outputs thresholded at 0.5, scored steps only):");
             foreach (AgreementRow r in rows)
+            {
                 Console.WriteLine($"  {r.Label,-14} {r.Sequences,5} sequences: {r.BitAgreement:P2} of bits, {r.SequenceAgreement:P1} of sequences; exactly right: program {r.ProgramCorrect:P1}, machine {r.MachineCorrect:P1}");
+                if (r != rows[0] || r.Groups is null) continue;
+                // Sequences agreeing per length (items) and per repeat count, where the program fails at training sizes.
+                foreach (var kind in r.Groups.GroupBy(g => g.Label[..g.Label.IndexOf(' ', StringComparison.Ordinal)]))
+                    Console.WriteLine($"    by {kind.Key}: " + string.Join(", ", kind.Select(g => $"{g.Label[(kind.Key.Length + 1)..]}: {g.Agreeing}/{g.Sequences}")));
+            }
             Console.WriteLine("the program alone on the task:");
             foreach (AgreementRow r in reachRows)
                 Console.WriteLine($"  {r.Label,-14} {r.Sequences,5} sequences, tape of {r.TapeRows} rows: {r.ProgramCorrect:P1} exactly right");
@@ -110,5 +116,6 @@ internal static class ExplainCommand
         ["bit_agreement"] = double.IsNaN(r.BitAgreement) ? null : r.BitAgreement,
         ["sequence_agreement"] = double.IsNaN(r.SequenceAgreement) ? null : r.SequenceAgreement,
         ["program_correct"] = r.ProgramCorrect, ["machine_correct"] = r.MachineCorrect,
+        ["groups"] = r.Groups is { Count: > 0 } g ? g.Select(x => new Dictionary<string, object?> { ["group"] = x.Label, ["sequences"] = x.Sequences, ["agreeing"] = x.Agreeing }).ToArray() : null,
     };
 }

@@ -34,7 +34,7 @@ public static class HandWritten
     /// Repeat copy (paper sec. 4.2) for any count: store the inputs as copy does; the delimiter's count
     /// (<c>repeat R</c>) loads the counter n and parks the read head on the blank row before the data; then, per pass, jump the read head to the first row written and
     /// move it one row on per step, emitting what it reads, until it reads the last row of data (read as
-    /// <c>data|end</c>: the next row holds none), which takes one off n; start the next pass while n &gt; 0,
+    /// <c>data|end</c>: the next row holds none), whose output takes one off n; start the next pass while n &gt; 0,
     /// and emit the end marker (the last output channel) when n = 0. Six states, whatever the count.
     /// </summary>
     public static TapeProgram RepeatCopy(int bits)

@@ -5,7 +5,7 @@ namespace Ntm.Programs;
 /// <summary>
 /// Builds a <see cref="TapeProgram"/> from discretised steps and a state label per step (docs/programs.md,
 /// "From traces to a machine"): each state's action is, per head, the move consistent with most of its
-/// focused steps (ties to the simpler move: stay, then the shortest shift, then a jump; stay when the head is never focused), the most frequent write
+/// focused steps (ties to the simpler move: stay, then the shortest shift, then a jump; when the head is never focused, stay, or with faint moves the move its faint peak made most often), the most frequent write
 /// and, over its scored steps, the most frequently consistent output; each (state, input) pair goes to the
 /// state it went to most often. Then states with equal actions are merged greedily wherever their
 /// transitions can be folded together without a conflict, the states the start cannot reach are dropped,
@@ -14,11 +14,12 @@ namespace Ntm.Programs;
 internal static class MachineBuilder
 {
     public static (TapeProgram Program, int Labels) Build(IReadOnlyList<StepRecord> records, int[] labels, int labelCount,
-        int writeHeads, int readHeads, int bits, int outputSize, IReadOnlyList<int> initialOffsets, bool readsTape, bool counts = false)
+        int writeHeads, int readHeads, int bits, int outputSize, IReadOnlyList<int> initialOffsets, bool readsTape, bool counts = false, bool faint = false)
     {
         int k = labelCount + 1;   // state 0: start; label l is state l + 1
         int heads = writeHeads + readHeads;
         var moveVotes = new Dictionary<Move, int>[k, heads];
+        var faintVotes = new Dictionary<Move, int>[k, heads];
         var writeVotes = new Dictionary<Write, int>[k, writeHeads];
         var emitVotes = new Dictionary<Emit, int>[k];
         var visits = new int[k];
@@ -26,27 +27,23 @@ internal static class MachineBuilder
         for (int s = 0; s < k; s++)
         {
             emitVotes[s] = [];
-            for (int h = 0; h < heads; h++) moveVotes[s, h] = [];
+            for (int h = 0; h < heads; h++) (moveVotes[s, h], faintVotes[s, h]) = ([], []);
             for (int h = 0; h < writeHeads; h++) writeVotes[s, h] = [];
         }
-        int prevState = 0;
-        var counter = new PassCounter();
         for (int i = 0; i < records.Count; i++)
         {
             StepRecord r = records[i];
-            if (r.Step == 0) (prevState, counter) = (0, new PassCounter());
-            (string symbol, string read) = counts ? counter.See(r.Input.Symbol, r.ReadBefore) : (r.Input.Symbol, r.ReadBefore);
             int s = labels[i] + 1;
             visits[s]++;
             for (int h = 0; h < heads; h++)
+            {
                 foreach (Move m in r.Moves[h] ?? []) moveVotes[s, h][m] = moveVotes[s, h].GetValueOrDefault(m) + 1;
+                if (faint)
+                    foreach (Move m in r.FaintMoves[h] ?? []) faintVotes[s, h][m] = faintVotes[s, h].GetValueOrDefault(m) + 1;
+            }
             for (int h = 0; h < writeHeads; h++) writeVotes[s, h][r.Writes[h]] = writeVotes[s, h].GetValueOrDefault(r.Writes[h]) + 1;
             if (r.Outputs is not null)
                 foreach (Emit e in r.Outputs) emitVotes[s][e] = emitVotes[s].GetValueOrDefault(e) + 1;
-            var key = (prevState, symbol, readsTape ? read : "");
-            if (!next.TryGetValue(key, out var to)) next[key] = to = [];
-            to[s] = to.GetValueOrDefault(s) + 1;
-            prevState = s;
         }
 
         // Each state's action.
@@ -56,14 +53,34 @@ internal static class MachineBuilder
             if (visits[s] == 0) continue;
             var moves = new Move[heads];
             for (int h = 0; h < heads; h++)
-                moves[h] = moveVotes[s, h].Count == 0 ? Move.Stay
-                    : moveVotes[s, h].OrderByDescending(v => v.Value).ThenBy(v => StepRecorder.PreferenceKey(v.Key), StringComparer.Ordinal).First().Key;
+            {
+                // With faint moves, a head never focused in this state goes where its faint peak went most often.
+                var votes = moveVotes[s, h].Count == 0 && faint ? faintVotes[s, h] : moveVotes[s, h];
+                moves[h] = votes.Count == 0 ? Move.Stay
+                    : votes.OrderByDescending(v => v.Value).ThenBy(v => StepRecorder.PreferenceKey(v.Key), StringComparer.Ordinal).First().Key;
+            }
             var writes = new Write[writeHeads];
             for (int h = 0; h < writeHeads; h++)
                 writes[h] = writeVotes[s, h].OrderByDescending(v => v.Value).ThenBy(v => v.Key.Kind).ThenBy(v => v.Key.Index).First().Key;
             Emit output = emitVotes[s].Count == 0 ? Emit.Nothing
                 : emitVotes[s].OrderByDescending(v => v.Value).ThenBy(v => v.Key.Kind is EmitKind.Read or EmitKind.ReadBefore ? 0 : v.Key.Kind == EmitKind.Row ? 1 : 2).ThenBy(v => v.Key.Target).ThenBy(v => v.Key.Pattern, StringComparer.Ordinal).First().Key;
             actions[s] = new StepAction(moves, writes, output);
+        }
+        // Transitions, the counter's passes ending where the state's output gave the end of the data.
+        int prevState = 0;
+        bool emittedEnd = false;
+        var counter = new PassCounter();
+        for (int i = 0; i < records.Count; i++)
+        {
+            StepRecord r = records[i];
+            if (r.Step == 0) (prevState, counter, emittedEnd) = (0, new PassCounter(), false);
+            (string symbol, string read) = counts ? counter.See(r.Input.Symbol, r.ReadBefore, emittedEnd) : (r.Input.Symbol, r.ReadBefore);
+            int s = labels[i] + 1;
+            var key = (prevState, symbol, readsTape ? read : "");
+            if (!next.TryGetValue(key, out var to)) next[key] = to = [];
+            to[s] = to.GetValueOrDefault(s) + 1;
+            emittedEnd = r.EndOutputs.Contains(actions[s]!.Output);
+            prevState = s;
         }
         var agreeing = new int[k];
         for (int i = 0; i < records.Count; i++)

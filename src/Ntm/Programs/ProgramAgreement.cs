@@ -12,7 +12,15 @@ namespace Ntm.Programs;
 /// <param name="ProgramCorrect">Fraction of sequences the program gets exactly right on the task.</param>
 /// <param name="MachineCorrect">Fraction of sequences the machine gets exactly right (thresholded at 0.5); null when the machine was not run.</param>
 /// <param name="TapeRows">Rows of the program's tape.</param>
-public sealed record AgreementRow(string Label, int Sequences, double BitAgreement, double SequenceAgreement, double ProgramCorrect, double? MachineCorrect, int TapeRows);
+/// <param name="Groups">Per group of the sequences (<see cref="ProgramAgreement.Groups"/>: <c>length 3</c>, <c>repeats 7</c>, <c>items 4</c>), how many were compared and how many agreed with the machine; empty when the machine was not run.</param>
+public sealed record AgreementRow(string Label, int Sequences, double BitAgreement, double SequenceAgreement, double ProgramCorrect, double? MachineCorrect, int TapeRows,
+    IReadOnlyList<AgreementGroup>? Groups = null);
+
+/// <summary>The sequences of one group (e.g. every sequence of length 3) in an <see cref="AgreementRow"/>.</summary>
+/// <param name="Label">The group, e.g. <c>length 3</c> or <c>repeats 1</c>.</param>
+/// <param name="Sequences">Sequences of the group compared.</param>
+/// <param name="Agreeing">Of those, the sequences whose scored outputs all equal the machine's.</param>
+public sealed record AgreementGroup(string Label, int Sequences, int Agreeing);
 
 /// <summary>Compares an extracted program with its machine and with the task (docs/programs.md, "Agreement and reach").</summary>
 public static class ProgramAgreement
@@ -60,6 +68,7 @@ public static class ProgramAgreement
         TaskSymbols symbols = TaskSymbols.For(task) ?? throw new InvalidConfigurationException($"The {task.Name} task has no program input abstraction.");
         long bits = 0, total = 0;
         int same = 0, programRight = 0, machineRight = 0, done = 0;
+        var groups = new Dictionary<string, (int N, int Same)>();
         while (done < count)
         {
             int n = Math.Min(Chunk, count - done);
@@ -67,7 +76,14 @@ public static class ProgramAgreement
             float[]? y = machine?.Predict(batch);
             for (int b = 0; b < n; b++)
             {
-                var r = Compare(program, symbols.Symbolize(batch, b), y, batch, b, tapeRows);
+                StepInput[] inputs = symbols.Symbolize(batch, b);
+                var r = Compare(program, inputs, y, batch, b, tapeRows);
+                if (machine is not null)
+                    foreach (string g in Groups(inputs))
+                    {
+                        var (gn, gs) = groups.GetValueOrDefault(g);
+                        groups[g] = (gn + 1, gs + (r.Sequence ? 1 : 0));
+                    }
                 bits += r.Bits;
                 total += r.Total;
                 if (machine is not null && r.Sequence) same++;
@@ -77,8 +93,27 @@ public static class ProgramAgreement
             done += n;
         }
         return new AgreementRow(label, count, total == 0 ? double.NaN : bits / (double)total, machine is null ? double.NaN : same / (double)count,
-            programRight / (double)count, machine is null ? null : machineRight / (double)count, tapeRows);
+            programRight / (double)count, machine is null ? null : machineRight / (double)count, tapeRows, Sorted(groups));
     }
+
+    /// <summary>
+    /// The groups a sequence belongs to, read off its program inputs: <c>length L</c> (its data vectors;
+    /// associative recall: <c>items K</c>, its item delimiters) and, for repeat copy, <c>repeats R</c>.
+    /// </summary>
+    public static IEnumerable<string> Groups(IReadOnlyList<StepInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        int items = inputs.Count(x => x.Symbol == "item");
+        if (items > 0) yield return $"items {items}";
+        else yield return $"length {inputs.TakeWhile(x => x.Symbol == TapeExecutor.DataSymbol).Count()}";
+        foreach (StepInput x in inputs)
+            if (x.Symbol.StartsWith("repeat ", StringComparison.Ordinal)) yield return "repeats " + x.Symbol["repeat ".Length..];
+    }
+
+    private static IReadOnlyList<AgreementGroup> Sorted(Dictionary<string, (int N, int Same)> groups) =>
+        groups.OrderBy(g => g.Key[..g.Key.IndexOf(' ', StringComparison.Ordinal)], StringComparer.Ordinal)
+            .ThenBy(g => int.TryParse(g.Key.AsSpan(g.Key.IndexOf(' ', StringComparison.Ordinal) + 1), out int v) ? v : 0)
+            .Select(g => new AgreementGroup(g.Key, g.Value.N, g.Value.Same)).ToArray();
 
     private static bool MachineRight(float[] y, SequenceBatch batch, int b)
     {

@@ -25,7 +25,9 @@ public sealed record ExtractionResult(TapeProgram Program, ExtractionCandidate C
 /// training sequences, discretises every step (<see cref="StepRecorder"/>), labels the steps' states in
 /// several ways (the tuple of discrete actions; k-means of the controller output h_t for several k; both
 /// together; each with and without what was read in the transitions, and with a counter register where an
-/// input symbol carries a number), builds and merges a machine for each
+/// input symbol carries a number), each on four readings of the steps (unfocused read heads at their
+/// weight's peak or held in place; each move read as the simplest consistent one or as the one most steps
+/// are consistent with, <see cref="StepRecorder.Common"/>), builds and merges a machine for each
 /// (<see cref="MachineBuilder"/>), and keeps the one whose outputs agree with the machine on the most
 /// held-out sequences; on a tie the one whose states' actions hold on more of the traced steps, then the smaller.
 /// </summary>
@@ -75,43 +77,62 @@ public static class ProgramExtractor
             traced.Add((machine.Trace(batch), symbols.Symbolize(batch, 0)));
         }
         var recorder = new StepRecorder(c, symbols.DataBits, traced);
-        var records = new List<StepRecord>();
-        for (int i = 0; i < traced.Count; i++) records.AddRange(recorder.Record(i, traced[i].Item1, traced[i].Item2));
+        // Four readings of the same steps: unfocused read heads where their weight peaks or held in place,
+        // and each move as the simplest consistent one or as the one most steps are consistent with.
+        var readings = new List<(string Suffix, List<StepRecord> Records)>();
+        foreach (bool hold in new[] { false, true })
+        {
+            recorder.HoldUnfocused = hold;
+            recorder.Common = null;
+            var plain = new List<StepRecord>();
+            for (int i = 0; i < traced.Count; i++) plain.AddRange(recorder.Record(i, traced[i].Item1, traced[i].Item2));
+            recorder.Common = StepRecorder.CountMoves(plain, c.Heads);
+            var common = new List<StepRecord>();
+            for (int i = 0; i < traced.Count; i++) common.AddRange(recorder.Record(i, traced[i].Item1, traced[i].Item2));
+            readings.Add((hold ? ", held" : "", plain));
+            readings.Add((hold ? ", held, common moves" : ", common moves", common));
+        }
+        List<StepRecord> records = readings[0].Records;
         int[] focus = traced[0].Item1.InitialFocus;
         int[] offsets = focus.Select(f => f - focus[0]).ToArray();
 
         var held = Enumerable.Range(0, heldOut).Select(_ => task.Sample(rng, 1)).ToList();
         var reference = held.Select(b => (symbols.Symbolize(b, 0), machine.Predict(b), b)).ToList();
 
-        var labellings = new List<(string Name, int[] Labels, int Count)>();
-        var byKey = new Dictionary<string, int>();
-        int[] actionLabels = records.Select(r => byKey.TryGetValue(r.ActionKey, out int l) ? l : byKey[r.ActionKey] = byKey.Count).ToArray();
-        labellings.Add(("actions", actionLabels, byKey.Count));
         var hidden = records.Select(r => r.Hidden).ToList();
         var kmeans = new Dictionary<int, int[]>();
         foreach (int k in HiddenClusters.Concat(CombinedClusters).Distinct().Order())
             kmeans[k] = MachineBuilder.KMeans(hidden, k, new Rng(seed + (ulong)k));
-        foreach (int k in HiddenClusters) labellings.Add(($"hidden {k}", kmeans[k], kmeans[k].Max() + 1));
-        foreach (int k in CombinedClusters)
-        {
-            var combined = new Dictionary<(int, int), int>();
-            int[] labels = records.Select((_, i) => combined.TryGetValue((kmeans[k][i], actionLabels[i]), out int l) ? l : combined[(kmeans[k][i], actionLabels[i])] = combined.Count).ToArray();
-            labellings.Add(($"hidden {k} x actions", labels, combined.Count));
-        }
 
         var candidates = new List<ExtractionCandidate>();
         (TapeProgram Program, ExtractionCandidate Candidate)? best = null;
-        foreach (var (name, labels, count) in labellings)
-            foreach (var (reads, counts) in new[] { (false, false), (true, false), (true, true) })
+        bool numbers = records.Any(r => r.Input.Symbol.Contains(' ', StringComparison.Ordinal));
+        foreach (var (suffix, steps) in readings)
+        {
+            var labellings = new List<(string Name, int[] Labels, int Count)>();
+            var byKey = new Dictionary<string, int>();
+            int[] actionLabels = steps.Select(r => byKey.TryGetValue(r.ActionKey, out int l) ? l : byKey[r.ActionKey] = byKey.Count).ToArray();
+            labellings.Add(("actions", actionLabels, byKey.Count));
+            foreach (int k in HiddenClusters) labellings.Add(($"hidden {k}", kmeans[k], kmeans[k].Max() + 1));
+            foreach (int k in CombinedClusters)
             {
-                if (counts && !records.Any(r => r.Input.Symbol.Contains(' ', StringComparison.Ordinal))) continue;
-                var (program, used) = MachineBuilder.Build(records, labels, count, c.WriteHeads, c.ReadHeads, symbols.DataBits, c.OutputSize, offsets, reads, counts);
-                double agreement = reference.Count(r => ProgramAgreement.Compare(program, r.Item1, r.Item2, r.b, 0, c.MemoryRows).Sequence) / (double)reference.Count;
-                double consistency = program.States.Sum(st => st.Agreeing) / (double)Math.Max(1, program.States.Sum(st => st.Visits));
-                var candidate = new ExtractionCandidate(name + (reads ? " + reads" : "") + (counts ? " + counter" : ""), used, program.States.Count, agreement, consistency);
-                candidates.Add(candidate);
-                if (best is null || Better(candidate, best.Value.Candidate)) best = (program, candidate);
+                var combined = new Dictionary<(int, int), int>();
+                int[] labels = steps.Select((_, i) => combined.TryGetValue((kmeans[k][i], actionLabels[i]), out int l) ? l : combined[(kmeans[k][i], actionLabels[i])] = combined.Count).ToArray();
+                labellings.Add(($"hidden {k} x actions", labels, combined.Count));
             }
+            foreach (var (name, labels, count) in labellings)
+                foreach (var (reads, counts, faint) in new[] { (false, false, false), (true, false, false), (true, true, false), (false, false, true), (true, false, true), (true, true, true) })
+                {
+                    if (counts && !numbers) continue;
+                    if (faint && suffix.Contains("held", StringComparison.Ordinal)) continue;
+                    var (program, used) = MachineBuilder.Build(steps, labels, count, c.WriteHeads, c.ReadHeads, symbols.DataBits, c.OutputSize, offsets, reads, counts, faint);
+                    double agreement = reference.Count(r => ProgramAgreement.Compare(program, r.Item1, r.Item2, r.b, 0, c.MemoryRows).Sequence) / (double)reference.Count;
+                    double consistency = program.States.Sum(st => st.Agreeing) / (double)Math.Max(1, program.States.Sum(st => st.Visits));
+                    var candidate = new ExtractionCandidate(name + (reads ? " + reads" : "") + (counts ? " + counter" : "") + (faint ? " + faint moves" : "") + suffix, used, program.States.Count, agreement, consistency);
+                    candidates.Add(candidate);
+                    if (best is null || Better(candidate, best.Value.Candidate)) best = (program, candidate);
+                }
+        }
         return new ExtractionResult(best!.Value.Program, best.Value.Candidate, candidates, traces, heldOut);
     }
 }

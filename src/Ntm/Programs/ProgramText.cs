@@ -51,7 +51,7 @@ public static class ProgramText
         ArgumentNullException.ThrowIfNull(program);
         var sb = new System.Text.StringBuilder();
         if (program.Counts)
-            sb.AppendLine("n: a counter, loaded by an input symbol that carries a number and decreased by one after each read of the end of the data (|end)");
+            sb.AppendLine("n: a counter, loaded by an input symbol that carries a number and decreased by one after each step that outputs the end of the data (the row of the latest data written)");
         sb.AppendLine($"heads: {string.Join(", ", Enumerable.Range(0, program.InitialOffsets.Count).Select(h => $"{HeadName(program, h)} starts at row {program.InitialOffsets[h]}"))}; every row starts blank");
         for (int s = 0; s < program.States.Count; s++)
         {

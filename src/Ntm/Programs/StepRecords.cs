@@ -10,8 +10,10 @@ internal sealed class StepRecord
     public required StepInput Input;
     public required float[] Hidden;          // (ControllerSize) h_t
     public required List<Move>?[] Moves;     // per head, write heads first: every move consistent with the observed peaks; null when the head has no focus (any move fits)
+    public required List<Move>?[] FaintMoves; // per head: where Moves is null because the head has no focus, the moves that land on its faint peak (else null)
     public required Write[] Writes;          // per write head
     public required List<Emit>? Outputs;     // every emission consistent with the thresholded output; null on an unscored step
+    public required List<Emit> EndOutputs;   // those of them that output the row holding the latest data written (the end of the data)
     public required string ReadBefore;       // what the read heads saw at the previous step
     public required string ActionKey;        // the preferred reading of this step's instructions, a state of the "actions" clustering
 }
@@ -27,7 +29,8 @@ internal sealed class StepRecord
 /// <see cref="WriteEffectFloor"/>, and otherwise a marker named by the signs of the add vector's large
 /// entries that at least <see cref="MarkerShare"/> of the effective writes share (marker 0: an erase with no add, or a
 /// rare pattern), a tag when its weight times its mean erase entry is below <see cref="EraseFloor"/> (the row keeps its data). A head whose largest weight is below <see cref="FocusFloor"/>
-/// has no focus: any move is consistent with that step. An output is compared on scored steps only, thresholded at
+/// has no focus: any move is consistent with that step (and, with <see cref="HoldUnfocused"/>, a read head
+/// with no focus is taken to stay where it was). An output is compared on scored steps only, thresholded at
 /// 0.5: <c>read h</c> when it equals the data on read head h's row, <c>read-before h</c> when it equals
 /// the data read head h read at the previous step, <c>row T</c> when it equals the data on the row a jump
 /// target T names, and the constant it is. A jump's shift after it is
@@ -52,6 +55,36 @@ internal sealed class StepRecorder
     private readonly int _bits;
     private readonly double[][,] _decoder;   // per write head (M + 1, bits)
     private readonly Dictionary<string, int> _markers = [];
+
+    /// <summary>
+    /// Per head, how many recorded steps each move is consistent with, or null. When set, a step's preferred
+    /// move (its action key) is the one consistent with the most steps overall (ties to the simpler), and a
+    /// head's direction of travel changes only at a step whose preferred move is a shift: where a jump and a
+    /// shift land on the same row, the reading a program is likelier to use decides which way the head goes on.
+    /// </summary>
+    public Dictionary<Move, int>[]? Common { get; set; }
+
+    /// <summary>
+    /// Whether a read head with no focus is taken to stay where it was (what it reads, and where its next move
+    /// starts from), as a program's head would; otherwise it is wherever its largest weight is.
+    /// </summary>
+    public bool HoldUnfocused { get; set; }
+
+    /// <summary>Counts, per head, the steps of <paramref name="records"/> each move is consistent with (for <see cref="Common"/>).</summary>
+    public static Dictionary<Move, int>[] CountMoves(IReadOnlyList<StepRecord> records, int heads)
+    {
+        var counts = new Dictionary<Move, int>[heads];
+        for (int h = 0; h < heads; h++) counts[h] = [];
+        foreach (StepRecord r in records)
+            for (int h = 0; h < heads; h++)
+                foreach (Move m in r.Moves[h] ?? []) counts[h][m] = counts[h].GetValueOrDefault(m) + 1;
+        return counts;
+    }
+
+    private Move? Preferred(List<Move>? options, int h) =>
+        options is null || options.Count == 0 ? null
+        : Common is null ? options[0]
+        : options.OrderByDescending(m => Common[h].GetValueOrDefault(m)).ThenBy(PreferenceKey, StringComparer.Ordinal).First();
 
     public StepRecorder(NtmConfig config, int bits, IReadOnlyList<(MachineTrace Trace, StepInput[] Inputs)> traces)
     {
@@ -185,7 +218,9 @@ internal sealed class StepRecorder
     /// The steps of one traced sequence. A marker write whose row no read head looks at before the row is
     /// written again or the sequence ends (a look at the last step counts only when that step emits what it
     /// read) has no effect on anything the machine does, and is recorded as
-    /// <c>nothing</c> (a dead store): the shadow tape is built twice, the second time without them.
+    /// <c>nothing</c> (a dead store): the shadow tape is built twice, the second time without them. A write
+    /// head's moves after its last write that is not dead are idle: they are recorded as no focus (any move
+    /// fits), and no jump or output may then name the row the first write head is on.
     /// </summary>
     public List<StepRecord> Record(int sequence, MachineTrace trace, StepInput[] inputs)
     {
@@ -207,10 +242,18 @@ internal sealed class StepRecorder
                 }
                 if (!live) dead.Add((t, h));
             }
-        return dead.Count == 0 ? first : Record(sequence, trace, inputs, dead, out _, out _);
+        // A write head's moves after its last write that changes something place nothing: they are idle.
+        var idleAfter = new int[w];
+        for (int h = 0; h < w; h++)
+        {
+            idleAfter[h] = -1;
+            for (int t = 0; t < inputs.Length; t++)
+                if (writes[t][h].Kind != WriteKind.Nothing && !dead.Contains((t, h))) idleAfter[h] = t;
+        }
+        return dead.Count == 0 && idleAfter.All(t => t == inputs.Length - 1) ? first : Record(sequence, trace, inputs, dead, out _, out _, idleAfter);
     }
 
-    private List<StepRecord> Record(int sequence, MachineTrace trace, StepInput[] inputs, HashSet<(int, int)>? dead, out Write[][] allWrites, out int[][] allPeaks)
+    private List<StepRecord> Record(int sequence, MachineTrace trace, StepInput[] inputs, HashSet<(int, int)>? dead, out Write[][] allWrites, out int[][] allPeaks, int[]? idleAfter = null)
     {
         var c = _config;
         allWrites = new Write[inputs.Length][];
@@ -230,23 +273,29 @@ internal sealed class StepRecorder
             StepInput x = inputs[t];
             recent.Remember(x, t);
             var moves = new List<Move>?[heads];
+            var faint = new List<Move>?[heads];
             var writes = new Write[c.WriteHeads];
             for (int h = 0; h < heads; h++)
             {
                 peak[h] = Peak(h < c.WriteHeads ? trace.WriteWeightings[h] : trace.ReadWeightings[h - c.WriteHeads], t);
+                float focus = (h < c.WriteHeads ? trace.WriteWeightings[h] : trace.ReadWeightings[h - c.WriteHeads])[t, peak[h]];
+                // A read head with no focus is held where it was: a program's head moves only by its instructions.
+                if (HoldUnfocused && h >= c.WriteHeads && focus < FocusFloor) peak[h] = prev[h];
                 var options = new List<Move>();
                 for (int d = -s; d <= s; d++)
                     if (tape.Wrap(prev[h] + d) == peak[h]) options.Add(Move.Shift(d));
+                // After the first write head's last write its row is not followed, so nothing may go where it is.
+                bool writerIdle = idleAfter is not null && t > idleAfter[0];
                 foreach (JumpTarget target in Enum.GetValues<JumpTarget>())
                 {
-                    if (target == JumpTarget.WriteHead && h == 0) continue;
+                    if (target == JumpTarget.WriteHead && (h == 0 || writerIdle)) continue;
                     if (tape.Resolve(target, trace.InitialFocus[h], peak[0], recent) is not { } landed) continue;
                     for (int d = -s; d <= s; d++)
                         if (tape.Wrap(landed + d) == peak[h]) options.Add(Move.Jump(target, d));
                 }
                 options.Sort((a, b) => string.CompareOrdinal(PreferenceKey(a), PreferenceKey(b)));
-                float focus = (h < c.WriteHeads ? trace.WriteWeightings[h] : trace.ReadWeightings[h - c.WriteHeads])[t, peak[h]];
-                moves[h] = focus < FocusFloor ? null : options;
+                moves[h] = focus < FocusFloor || (h < c.WriteHeads && idleAfter is not null && t > idleAfter[h]) ? null : options;
+                faint[h] = moves[h] is null && focus < FocusFloor && !HoldUnfocused ? options : null;
                 if (h < c.WriteHeads)
                 {
                     writes[h] = dead is not null && dead.Contains((t, h)) ? Write.Nothing : ClassifyWrite(trace, h, t, peak[h], x, seen);
@@ -254,6 +303,8 @@ internal sealed class StepRecorder
                 }
             }
             List<Emit>? outputs = null;
+            var endOutputs = new List<Emit>();
+            int? end = tape.LastData();
             if (trace.Mask[t] > 0)
             {
                 int o = c.OutputSize;
@@ -266,29 +317,33 @@ internal sealed class StepRecorder
                     bool same = true;
                     for (int j = 0; j < o && same; j++) same = y[j] == (j < _bits && data[j]);
                     if (same) outputs.Add(Emit.Read(r));
+                    if (same && peak[c.WriteHeads + r] == end) endOutputs.Add(Emit.Read(r));
                     bool[]? before = seen[r];
                     same = true;
                     for (int j = 0; j < o && same; j++) same = y[j] == (j < _bits && before is not null && before[j]);
                     if (same) outputs.Add(Emit.ReadBefore(r));
+                    if (same && before is not null && prev[c.WriteHeads + r] == end) endOutputs.Add(Emit.ReadBefore(r));
                 }
                 if (c.ReadHeads > 0)
                     foreach (JumpTarget target in Enum.GetValues<JumpTarget>())
                     {
+                        if (target == JumpTarget.WriteHead && idleAfter is not null && t > idleAfter[0]) continue;
                         if (tape.Resolve(target, trace.InitialFocus[c.WriteHeads], peak[0], recent) is not { } row || !tape.HoldsData(row)) continue;
                         ReadOnlySpan<bool> data = tape.Data(row);
                         bool same = true;
                         for (int j = 0; j < o && same; j++) same = y[j] == (j < _bits && data[j]);
                         if (same) outputs.Add(Emit.Row(target));
+                        if (same && row == end) endOutputs.Add(Emit.Row(target));
                     }
                 outputs.Add(y.Any(b => b) ? Emit.Constant(y) : Emit.Nothing);
             }
-            string key = string.Join(" | ", moves.Select(m => m is null ? "any" : m.Count == 0 ? "lost" : m[0].ToString()))
+            string key = string.Join(" | ", moves.Select((m, h) => m is null ? "any" : m.Count == 0 ? "lost" : Preferred(m, h)!.ToString()))
                 + " | " + string.Join(" | ", writes) + " | " + (outputs is null ? "-" : outputs[0].ToString());
             records.Add(new StepRecord
             {
                 Sequence = sequence, Step = t, Input = x,
                 Hidden = Enumerable.Range(0, c.ControllerSize).Select(k => trace.Hidden[t, k]).ToArray(),
-                Moves = moves, Writes = writes, Outputs = outputs, ReadBefore = readBefore, ActionKey = key,
+                Moves = moves, FaintMoves = faint, Writes = writes, Outputs = outputs, EndOutputs = endOutputs, ReadBefore = readBefore, ActionKey = key,
             });
             for (int r = 0; r < c.ReadHeads; r++) seen[r] = tape.Snapshot(peak[c.WriteHeads + r]);
             for (int h = 0; h < heads; h++)
@@ -296,7 +351,11 @@ internal sealed class StepRecorder
                 // A head's direction of travel comes from shifts between two focused steps only.
                 int delta = tape.Wrap(peak[h] - prev[h]);
                 if (delta > n / 2) delta -= n;
-                if (moves[h] is not null && focusedBefore[h] && delta != 0 && Math.Abs(delta) <= s) direction[h] = Math.Sign(delta);
+                if (Common is not null)
+                {
+                    if (Preferred(moves[h], h) is { IsJump: false, Offset: not 0 } shift) direction[h] = Math.Sign(shift.Offset);
+                }
+                else if (moves[h] is not null && focusedBefore[h] && delta != 0 && Math.Abs(delta) <= s) direction[h] = Math.Sign(delta);
                 focusedBefore[h] = moves[h] is not null;
             }
             allWrites[t] = writes;

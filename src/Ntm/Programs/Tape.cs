@@ -82,6 +82,14 @@ internal sealed class Tape
         _ => "blank",
     };
 
+    /// <summary>The row holding the latest data written (the end of the data), or null when no row holds data.</summary>
+    public int? LastData()
+    {
+        for (int i = _order.Count - 1; i >= 0; i--)
+            if (_orderIndex[_order[i]] == i) return _order[i];
+        return null;
+    }
+
     /// <summary>The row a jump lands on, or null when there is none (nothing written, no match).</summary>
     /// <param name="target">The jump's target.</param>
     /// <param name="start">The head's starting row.</param>

@@ -36,13 +36,16 @@ public static class TapeExecutor
         PassCounter? counter = program.Counts ? new PassCounter() : null;
         var direction = new int[heads];   // per head, the sign of its last shift; 0 before it has shifted
         var readBefore = new bool[]?[program.ReadHeads];
+        var readRows = new int[program.ReadHeads];   // per read head, the row it read at the previous step
+        bool emittedEnd = false;                     // whether the previous step output the row of the latest data
         for (int t = 0; t < inputs.Count; t++)
         {
             outputs[t] = new bool[program.OutputSize];
             StepInput x = inputs[t];
             if (x.Data.Length != program.DataBits)
                 throw new InvalidConfigurationException($"Step {t} carries {x.Data.Length} data bits; the program takes {program.DataBits}.");
-            (string symbol, string seen) = counter is null ? (x.Symbol, read) : counter.See(x.Symbol, read);
+            (string symbol, string seen) = counter is null ? (x.Symbol, read) : counter.See(x.Symbol, read, emittedEnd);
+            emittedEnd = false;
             int? next = halted is null ? program.Next(state, symbol, seen) : null;
             if (next is not { } s)
             {
@@ -62,22 +65,29 @@ public static class TapeExecutor
                     tape.Store(pos[h], a.Writes[h], x.Data, a.Writes[h].Kind == WriteKind.Read ? readBefore[a.Writes[h].Index] : null, t);
             }
             read = string.Join(",", Enumerable.Range(program.WriteHeads, program.ReadHeads).Select(h => tape.Category(pos[h], Tape.Travel(direction, h))));
+            int? end = tape.LastData();
             switch (a.Output.Kind)
             {
                 case EmitKind.Read:
                     tape.Data(pos[program.WriteHeads + a.Output.Head]).CopyTo(outputs[t]);
+                    emittedEnd = pos[program.WriteHeads + a.Output.Head] == end;
                     break;
                 case EmitKind.Row:
-                    if (tape.Resolve(a.Output.Target, start[program.WriteHeads], pos[0], recent) is { } row) tape.Data(row).CopyTo(outputs[t]);
+                    if (tape.Resolve(a.Output.Target, start[program.WriteHeads], pos[0], recent) is { } row)
+                    {
+                        tape.Data(row).CopyTo(outputs[t]);
+                        emittedEnd = row == end;
+                    }
                     break;
                 case EmitKind.ReadBefore:
                     readBefore[a.Output.Head]?.CopyTo(outputs[t], 0);
+                    emittedEnd = readBefore[a.Output.Head] is not null && readRows[a.Output.Head] == end;
                     break;
                 case EmitKind.Constant:
                     for (int j = 0; j < program.OutputSize; j++) outputs[t][j] = a.Output.Pattern[j] == '1';
                     break;
             }
-            for (int r = 0; r < program.ReadHeads; r++) readBefore[r] = tape.Snapshot(pos[program.WriteHeads + r]);
+            for (int r = 0; r < program.ReadHeads; r++) (readBefore[r], readRows[r]) = (tape.Snapshot(pos[program.WriteHeads + r]), pos[program.WriteHeads + r]);
         }
         return new ExecutionResult(outputs, states, halted);
     }

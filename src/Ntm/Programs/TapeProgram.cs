@@ -45,7 +45,7 @@ public sealed class TapeProgram
     public TapeProgram(int writeHeads, int readHeads, int dataBits, int outputSize, IReadOnlyList<int> initialOffsets,
         IReadOnlyList<ProgramState> states, IReadOnlyList<Transition> transitions, bool readsTape, bool counts = false)
     {
-        if (counts && !readsTape) throw new InvalidConfigurationException("A counting tape program must read the tape: its counter counts the ends of the data read.");
+        if (counts && !readsTape) throw new InvalidConfigurationException("A counting tape program must read the tape: its transitions see the counter after what was read.");
         if (writeHeads < 1 || readHeads < 0) throw new InvalidConfigurationException($"A tape program needs at least one write head, got {writeHeads}.");
         if (dataBits < 1 || outputSize < dataBits) throw new InvalidConfigurationException($"A tape program needs 1 or more data bits and at least as many outputs, got {dataBits} and {outputSize}.");
         if (initialOffsets.Count != writeHeads + readHeads) throw new InvalidConfigurationException($"Give one initial offset per head ({writeHeads + readHeads}), got {initialOffsets.Count}.");
@@ -87,8 +87,9 @@ public sealed class TapeProgram
     public bool ReadsTape { get; }
     /// <summary>
     /// Whether the program has a counter register n: an input symbol ending in a number (<c>repeat 7</c>) loads
-    /// it and is seen by its name alone (<c>repeat</c>); each later step after a read of the end of the data
-    /// (<c>|end</c>) takes one off, down to 0; transitions see <c>;n=0</c> or <c>;n&gt;0</c> after the read.
+    /// it and is seen by its name alone (<c>repeat</c>); each later step after one whose output is the end of the
+    /// data (the row holding the latest data written) takes one off, down to 0; transitions see <c>;n=0</c> or
+    /// <c>;n&gt;0</c> after the read.
     /// </summary>
     public bool Counts { get; }
     /// <summary>Per head, write heads first, its starting row relative to write head 0.</summary>

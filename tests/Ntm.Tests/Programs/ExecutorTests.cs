@@ -100,4 +100,35 @@ public sealed class ExecutorTests
         Assert.Throws<InvalidConfigurationException>(() => new TapeProgram(1, 0, 2, 2, [0],
             [new("start", null), new("A", act with { Output = Emit.Read(0) })], [new(0, "data", "", 1)], readsTape: false));
     }
+
+    [Fact]
+    public void A_pass_ends_where_the_end_of_the_data_is_output_even_when_the_end_is_never_read()
+    {
+        // Length 1 only: the read head waits on a blank row and every pass gives the one stored vector by
+        // naming the first row written. No read ever sees the end of the data; the counter still counts passes.
+        var task = new RepeatCopyTask();
+        TaskSymbols symbols = TaskSymbols.For(task)!;
+        var end = new bool[task.Bits + 1];
+        end[task.Bits] = true;
+        ProgramState[] states =
+        [
+            new("start", null),
+            new("store", new StepAction([Move.Stay, Move.Stay], [Write.Input], Emit.Nothing)),
+            new("count", new StepAction([Move.Stay, Move.Stay], [Write.Nothing], Emit.Nothing)),
+            new("pass", new StepAction([Move.Stay, Move.Stay], [Write.Nothing], Emit.Row(JumpTarget.FirstWritten))),
+            new("end", new StepAction([Move.Stay, Move.Stay], [Write.Nothing], Emit.Constant(end))),
+        ];
+        const string any = TapeProgram.AnyRead;
+        Transition[] transitions =
+        [
+            new(0, "data", any, 1), new(1, "repeat", any, 2), new(2, "blank", "blank;n>0", 3),
+            new(3, "blank", "blank;n>0", 3), new(3, "blank", "blank;n=0", 4),
+        ];
+        var program = new TapeProgram(1, 1, task.Bits, task.Bits + 1, [0, 3], states, transitions, readsTape: true, counts: true);
+        var rng = new Rng(5);
+        foreach (int repeats in new[] { 1, 2, 5, 10, 30 })
+            Assert.True(Exact(program, task.Make(rng, 3, 1, repeats), symbols, 6), $"{repeats} repeats");
+        // With two vectors the one named is not the end: no pass ends, and the end marker never comes.
+        Assert.False(Exact(program, task.Make(rng, 3, 2, 3), symbols, 6));
+    }
 }
