@@ -324,67 +324,11 @@ internal static class Linear
         }
     }
 
-    // One sequence: four strips of columns at a time, with the rows taken two at a time into two
-    // sets of accumulators, so eight independent multiply-add chains keep the pipeline full.
+    // One sequence: ColumnInputGradient over every column (256-bit strips, the rows two at a time into two
+    // chains), the kernel threads sharing one sequence's step split by columns, so both give the same numbers.
     private static void InputGradient1<T>(Span<T> dxb, ReadOnlySpan<T> w, int rows, int cols, ReadOnlySpan<T> g)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref T pw = ref MemoryMarshal.GetReference(w);
-        ref T pdx = ref MemoryMarshal.GetReference(dxb);
-        int v = Vector256<T>.Count, full = cols - cols % v, k = 0, pairs = rows & ~1;
-        nuint v1 = (nuint)v, v2 = (nuint)(2 * v), v3 = (nuint)(3 * v);
-        for (; k + 4 * v <= full; k += 4 * v)
-        {
-            nuint o = (nuint)k;
-            Vector256<T> a0 = Vector256.LoadUnsafe(ref pdx, o), a1 = Vector256.LoadUnsafe(ref pdx, o + v1);
-            Vector256<T> a2 = Vector256.LoadUnsafe(ref pdx, o + v2), a3 = Vector256.LoadUnsafe(ref pdx, o + v3);
-            Vector256<T> b0 = default, b1 = default, b2 = default, b3 = default;
-            int r = 0;
-            for (; r < pairs; r += 2)
-            {
-                Vector256<T> gr = Vector256.Create(g[r]), gs = Vector256.Create(g[r + 1]);
-                ref T wr = ref Unsafe.Add(ref pw, r * cols + k);
-                ref T ws = ref Unsafe.Add(ref wr, cols);
-                a0 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr), a0);
-                a1 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, v1), a1);
-                a2 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, v2), a2);
-                a3 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, v3), a3);
-                b0 = Simd.Fma(gs, Vector256.LoadUnsafe(ref ws), b0);
-                b1 = Simd.Fma(gs, Vector256.LoadUnsafe(ref ws, v1), b1);
-                b2 = Simd.Fma(gs, Vector256.LoadUnsafe(ref ws, v2), b2);
-                b3 = Simd.Fma(gs, Vector256.LoadUnsafe(ref ws, v3), b3);
-            }
-            if (r < rows)
-            {
-                Vector256<T> gr = Vector256.Create(g[r]);
-                ref T wr = ref Unsafe.Add(ref pw, r * cols + k);
-                a0 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr), a0);
-                a1 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, v1), a1);
-                a2 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, v2), a2);
-                a3 = Simd.Fma(gr, Vector256.LoadUnsafe(ref wr, v3), a3);
-            }
-            (a0 + b0).StoreUnsafe(ref pdx, o); (a1 + b1).StoreUnsafe(ref pdx, o + v1);
-            (a2 + b2).StoreUnsafe(ref pdx, o + v2); (a3 + b3).StoreUnsafe(ref pdx, o + v3);
-        }
-        for (; k < full; k += v)
-        {
-            Vector256<T> a0 = Vector256.LoadUnsafe(ref pdx, (nuint)k), b0 = default;
-            int r = 0;
-            for (; r < pairs; r += 2)
-            {
-                a0 = Simd.Fma(Vector256.Create(g[r]), Vector256.LoadUnsafe(ref pw, (nuint)(r * cols + k)), a0);
-                b0 = Simd.Fma(Vector256.Create(g[r + 1]), Vector256.LoadUnsafe(ref pw, (nuint)((r + 1) * cols + k)), b0);
-            }
-            if (r < rows) a0 = Simd.Fma(Vector256.Create(g[r]), Vector256.LoadUnsafe(ref pw, (nuint)(r * cols + k)), a0);
-            (a0 + b0).StoreUnsafe(ref pdx, (nuint)k);
-        }
-        for (; k < cols; k++)
-        {
-            T s = dxb[k];
-            for (int r = 0; r < rows; r++) s += g[r] * Unsafe.Add(ref pw, r * cols + k);
-            dxb[k] = s;
-        }
-    }
+        => ColumnInputGradient.Accumulate(dxb, w, rows, cols, g, 0, cols);
 
     private static Span<float> F<T>(Span<T> s) where T : unmanaged => MemoryMarshal.Cast<T, float>(s);
     private static ReadOnlySpan<float> F<T>(ReadOnlySpan<T> s) where T : unmanaged => MemoryMarshal.Cast<T, float>(s);
