@@ -119,30 +119,47 @@ public static class CurvePlots
     /// <exception cref="MalformedDataException">There is no run, or a run has no evaluated metrics line.</exception>
     public static void LearningCurves(IReadOnlyList<LearningCurveSeries> runs, string title, string pngPath)
     {
-        ArgumentNullException.ThrowIfNull(runs);
-        ArgumentException.ThrowIfNullOrWhiteSpace(title);
-        ArgumentException.ThrowIfNullOrWhiteSpace(pngPath);
-        if (runs.Count == 0) throw new MalformedDataException("Learning curves need at least one run.");
-        bool gap = runs.All(r => r.Metrics.Any(m => m.EvalOptimalCostBits is not null));
+        bool gap = CheckRuns(runs, title, pngPath);
         var palette = new ScottPlot.Palettes.Category10();
         var colours = new Dictionary<string, Color>(StringComparer.Ordinal);
         var cost = new List<Line>();
         var lower = new List<Line>();
         foreach (LearningCurveSeries run in runs)
         {
-            ArgumentNullException.ThrowIfNull(run);
-            var evaluated = run.Metrics.Where(m => m.EvalCostBits is not null && (gap ? m.EvalOptimalCostBits is not null : m.EvalBitErrors is not null)).ToArray();
-            if (evaluated.Length == 0) throw new MalformedDataException($"Run \"{run.Name}\" has no evaluated metrics line.");
+            var (upper, bottom) = Evaluations(run, gap);
             string key = run.Group ?? run.Name;
             bool first = !colours.ContainsKey(key);
             if (first) colours[key] = palette.GetColor(colours.Count);
             string legend = first ? key : "";
-            double[] xs = evaluated.Select(m => (double)m.Sequences).ToArray();
-            cost.Add(new Line(legend, xs, evaluated.Select(m => m.EvalCostBits!.Value).ToArray(), colours[key]));
-            lower.Add(new Line(legend, xs, evaluated.Select(m => gap ? m.EvalCostBits!.Value - m.EvalOptimalCostBits!.Value : m.EvalBitErrors!.Value).ToArray(), colours[key]));
+            double[] xs = upper.Select(p => p.X).ToArray();
+            cost.Add(new Line(legend, xs, upper.Select(p => p.Y).ToArray(), colours[key]));
+            lower.Add(new Line(legend, xs, bottom.Select(p => p.Y).ToArray(), colours[key]));
         }
         WriteStacked(pngPath, $"{title}: evaluation", "sequences seen", cost, lower,
             gap ? ($"{title}: evaluation cost above the optimum", "bits per sequence above the optimum") : null);
+    }
+
+    /// <summary>Checks the arguments of a picture of several runs; says whether every run has the optimal predictor's cost.</summary>
+    private static bool CheckRuns(IReadOnlyList<LearningCurveSeries> runs, string title, string pngPath)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentException.ThrowIfNullOrWhiteSpace(title);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pngPath);
+        if (runs.Count == 0) throw new MalformedDataException("Learning curves need at least one run.");
+        foreach (LearningCurveSeries run in runs) ArgumentNullException.ThrowIfNull(run);
+        return runs.All(r => r.Metrics.Any(m => m.EvalOptimalCostBits is not null));
+    }
+
+    /// <summary>
+    /// A run's evaluated reports as (sequences, cost) for the upper panel and (sequences, bit errors, or the cost above
+    /// the optimum where <paramref name="gap"/>) for the lower one.
+    /// </summary>
+    private static ((double X, double Y)[] Upper, (double X, double Y)[] Lower) Evaluations(LearningCurveSeries run, bool gap)
+    {
+        var evaluated = run.Metrics.Where(m => m.EvalCostBits is not null && (gap ? m.EvalOptimalCostBits is not null : m.EvalBitErrors is not null)).ToArray();
+        if (evaluated.Length == 0) throw new MalformedDataException($"Run \"{run.Name}\" has no evaluated metrics line.");
+        return (evaluated.Select(m => ((double)m.Sequences, m.EvalCostBits!.Value)).ToArray(),
+            evaluated.Select(m => ((double)m.Sequences, gap ? m.EvalCostBits!.Value - m.EvalOptimalCostBits!.Value : m.EvalBitErrors!.Value)).ToArray());
     }
 
     /// <summary>
@@ -160,25 +177,15 @@ public static class CurvePlots
     /// <exception cref="MalformedDataException">There is no run, or a run has no evaluated metrics line.</exception>
     public static void LearningCurveBands(IReadOnlyList<LearningCurveSeries> runs, string title, string pngPath)
     {
-        ArgumentNullException.ThrowIfNull(runs);
-        ArgumentException.ThrowIfNullOrWhiteSpace(title);
-        ArgumentException.ThrowIfNullOrWhiteSpace(pngPath);
-        if (runs.Count == 0) throw new MalformedDataException("Learning curves need at least one run.");
-        bool gap = runs.All(r => r.Metrics.Any(m => m.EvalOptimalCostBits is not null));
+        bool gap = CheckRuns(runs, title, pngPath);
         var palette = new ScottPlot.Palettes.Category10();
         var cost = new List<Line>();
         var lower = new List<Line>();
         foreach (var group in runs.GroupBy(r => r.Group ?? r.Name))
         {
-            var upper = new List<(double X, double Y)[]>();
-            var bottom = new List<(double X, double Y)[]>();
-            foreach (LearningCurveSeries run in group)
-            {
-                var evaluated = run.Metrics.Where(m => m.EvalCostBits is not null && (gap ? m.EvalOptimalCostBits is not null : m.EvalBitErrors is not null)).ToArray();
-                if (evaluated.Length == 0) throw new MalformedDataException($"Run \"{run.Name}\" has no evaluated metrics line.");
-                upper.Add(evaluated.Select(m => ((double)m.Sequences, m.EvalCostBits!.Value)).ToArray());
-                bottom.Add(evaluated.Select(m => ((double)m.Sequences, gap ? m.EvalCostBits!.Value - m.EvalOptimalCostBits!.Value : m.EvalBitErrors!.Value)).ToArray());
-            }
+            var evaluations = group.Select(run => Evaluations(run, gap)).ToList();
+            var upper = evaluations.Select(e => e.Upper).ToList();
+            var bottom = evaluations.Select(e => e.Lower).ToList();
             Color colour = palette.GetColor(cost.Count);
             string legend = upper.Count == 1 ? group.Key : $"{group.Key} ({upper.Count} runs: mean, lowest-highest)";
             cost.Add(Band(legend, upper, colour));
