@@ -68,9 +68,18 @@ public static class ProgramPlots
             if (loops.Count > 0) lines.Add("loop: " + Symbols(program, loops[0]));
             if (lines.Count > 0)
             {
-                var text = plot.Add.Text(string.Join("\n", lines.Select(l => Wrap(l, 44))), at[s].X, at[s].Y - node - 0.05);
+                // Outside the circle of states, away from its centre: the arrows run between states, inside it.
+                double r = Math.Sqrt(at[s].X * at[s].X + at[s].Y * at[s].Y);
+                double ux = r > 0 ? at[s].X / r : 0, uy = r > 0 ? at[s].Y / r : -1;
+                // Beside a state on the left or right of the circle, above or below one at its top or bottom.
+                bool side = Math.Abs(ux) > 0.3;
+                double gap = node + 0.1;
+                var text = plot.Add.Text(string.Join("\n", lines.Select(l => Wrap(l, 44))),
+                    at[s].X + (side ? Math.Sign(ux) * gap : 0), at[s].Y + (side ? 0 : Math.Sign(uy) * gap));
                 text.LabelFontSize = 10;
-                text.LabelAlignment = Alignment.UpperCenter;
+                text.LabelBackgroundColor = Colors.White;
+                text.LabelAlignment = side ? (ux < 0 ? Alignment.MiddleRight : Alignment.MiddleLeft)
+                    : uy > 0 ? Alignment.LowerCenter : Alignment.UpperCenter;
             }
         }
         double pad = radius + 2;
