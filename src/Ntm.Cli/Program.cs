@@ -11,4 +11,5 @@ return Cli.Invoke(Cli.Root(
     ReportCommand.Build(),
     ParamsCommand.Build(),
     BenchCommand.Build(),
-    ExplainCommand.Build()), args);
+    ExplainCommand.Build(),
+    CurvesCommand.Build()), args);
