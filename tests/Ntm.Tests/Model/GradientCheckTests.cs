@@ -40,7 +40,12 @@ public sealed class GradientCheckTests
     public void Backward_matches_central_differences_for_every_parameter(string name, NtmConfig config)
     {
         _ = name;
-        var machine = new DoubleHarness(config, steps: 5, batch: 2, seed: 11);
+        CheckEveryParameter(new DoubleHarness(config, steps: 5, batch: 2, seed: 11));
+    }
+
+    /// <summary>Central differences on every parameter of <paramref name="machine"/> against its backward pass.</summary>
+    internal static void CheckEveryParameter(DoubleHarness machine)
+    {
         var check = new FiniteDifference();
         foreach (ParameterTensor t in machine.Layout.Tensors)
             check.Input(t.Name, machine.Params.AsSpan(t.Offset, t.Length).ToArray(), t.Trainable ? GradientMode.Accumulates : GradientMode.Fixed);

@@ -75,24 +75,7 @@ public sealed class IntraStepTests
             ReadHeads = 1, WriteHeads = 1, ShiftRange = 1, MemoryInit = MemoryInit.Learned,
         };
         using var team = new WorkerTeam(2);
-        var machine = new DoubleHarness(config, steps: 4, batch: 1, seed: 13, team);
-        var check = new FiniteDifference();
-        foreach (ParameterTensor t in machine.Layout.Tensors)
-            check.Input(t.Name, machine.Params.AsSpan(t.Offset, t.Length).ToArray(), t.Trainable ? GradientMode.Accumulates : GradientMode.Fixed);
-        check.Check(
-            x =>
-            {
-                machine.Load(x);
-                return new() { ["loss"] = [machine.LossValue()] };
-            },
-            (x, dy, dx) =>
-            {
-                machine.Load(x);
-                var grad = new double[machine.Layout.Count];
-                foreach (ParameterTensor t in machine.Layout.Tensors) dx[t.Name].CopyTo(grad, t.Offset);
-                machine.Backward(grad, dy["loss"][0]);
-                foreach (ParameterTensor t in machine.Layout.Tensors) grad.AsSpan(t.Offset, t.Length).CopyTo(dx[t.Name]);
-            });
+        GradientCheckTests.CheckEveryParameter(new DoubleHarness(config, steps: 4, batch: 1, seed: 13, team));
     }
 
     [Theory]

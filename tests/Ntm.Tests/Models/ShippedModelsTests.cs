@@ -14,7 +14,8 @@ namespace Ntm.Tests.Models;
 /// </summary>
 public sealed class ShippedModelsTests
 {
-    private static string ModelsFolder
+    /// <summary>The repository's <c>models/</c> folder, found above the test's own folder.</summary>
+    internal static string ModelsFolder
     {
         get
         {

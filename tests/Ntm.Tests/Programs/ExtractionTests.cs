@@ -31,16 +31,6 @@ public sealed class ExtractionTests
         Assert.Equal(1.0, far.ProgramCorrect);
     }
 
-    private static string ModelsFolder
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Ntm.slnx"))) return Path.Combine(dir.FullName, "models");
-            throw new DirectoryNotFoundException("The repository (Ntm.slnx) is not above the test's folder.");
-        }
-    }
-
     [Fact]
     public void Extraction_of_the_shipped_repeat_copy_model_holds_at_one_and_two_vectors_and_one_pass()
     {
@@ -48,7 +38,7 @@ public sealed class ExtractionTests
         // forth over the last row, so neither reads the end of the data on later passes; the counter counts
         // the passes by the output of the last vector instead, and the common reading of each move keeps the
         // read head's direction of travel as the program's.
-        NeuralTuringMachine machine = RunFolder.Open(Path.Combine(ModelsFolder, "repeat-copy")).LoadModel();
+        NeuralTuringMachine machine = RunFolder.Open(Path.Combine(Ntm.Tests.Models.ShippedModelsTests.ModelsFolder, "repeat-copy")).LoadModel();
         var task = new RepeatCopyTask();
         ExtractionResult result = ProgramExtractor.Extract(machine, task, traces: 100, heldOut: 60, seed: 12345);
         Assert.True(result.Program.Counts);
