@@ -54,7 +54,7 @@ for e in evals:
     lines.append(f"| `ntm {' '.join(e['args'][:-1])}` | {cost} | {r['bit_errors']:.3f} | {r.get('exact_fraction', 0):.1%} |")
 lines += ["", "`tests/Ntm.Tests/Models` checks these figures on every test run (`expected.json`).", "",
           f"## Beyond the training range (`ntm generalize {rel}`, 100 sequences per row)", ""]
-keys = [k for k in gen[0] if k not in ("task", "sequences", "cost_bits", "bit_errors", "optimal_cost_bits", "gap_bits", "gap_standard_error_bits")]
+keys = [k for k in gen[0] if k not in ("task", "sequences", "cost_bits", "bit_errors", "exact_fraction", "optimal_cost_bits", "gap_bits", "gap_standard_error_bits")]
 head = keys + ["cost (bits/seq)", "bit errors/seq"] + (["gap to the optimal predictor (bits/seq)"] if "gap_bits" in gen[0] else [])
 lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
 for g in gen:

@@ -48,6 +48,7 @@ internal static class EvalCommand
                 Cli.PrintJson(ToJson(result));
             else
                 Console.WriteLine($"{run.Settings.Task}{(len is null ? "" : $" at length {len}")}{(p.GetValue(rows) is { } r ? $" with {r} memory rows" : "")}: {Cli.F(cost)} bits and {Cli.F(errors)} bit errors per sequence over {n} sequences"
+                    + (score.OptimalCostBits is null ? $" ({GeneralizeCommand.ExactCount(score)} without a wrong bit)" : "")
                     + (score.OptimalCostBits is { } floorCost ? $"; the optimal predictor: {Cli.F(floorCost)} bits on the same sequences (gap {Cli.F(cost - floorCost)})" : "")
                     + (result.Agreement is { } a ? $"; with {result.Model.Attention} attention, agreeing with the soft machine on {a.Bits:P2} of output bits and {a.Sequences:P1} of whole sequences" : ""));
             return 0;

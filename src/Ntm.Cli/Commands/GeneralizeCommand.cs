@@ -46,6 +46,9 @@ internal static class GeneralizeCommand
             table.AddColumn(new TableColumn("cost (bits/seq)").RightAligned());
             table.AddColumn(new TableColumn("bit errors/seq").RightAligned());
             bool optimal = rows.Any(r => r.Score.OptimalCostBits is not null);
+            // A prediction task (a known floor) is never exact; elsewhere, how many sequences had no wrong bit
+            // shows whether the errors are spread thin or sit in a few sequences.
+            if (!optimal) table.AddColumn(new TableColumn("sequences exact").RightAligned());
             if (optimal)
             {
                 table.AddColumn(new TableColumn("optimal (bits/seq)").RightAligned());
@@ -56,6 +59,7 @@ internal static class GeneralizeCommand
                 var cells = axes.Select(a => r.Axis[a].ToString()).ToList();
                 cells.Add(Cli.F(r.Score.CostBits, 2));
                 cells.Add(Cli.F(r.Score.BitErrors, 3));
+                if (!optimal) cells.Add(ExactCount(r.Score));
                 if (optimal)
                 {
                     cells.Add(Cli.F(r.Score.OptimalCostBits ?? double.NaN, 2));
@@ -70,6 +74,9 @@ internal static class GeneralizeCommand
         return cmd;
     }
 
+    /// <summary>"97 of 100": the sequences of a score with no wrong bit.</summary>
+    internal static string ExactCount(EvaluationResult score) => $"{(int)Math.Round(score.ExactFraction * score.Sequences)} of {score.Sequences}";
+
     private static List<Dictionary<string, object?>> ToJson(RunFolder run, IReadOnlyList<GeneralizationRow> rows) => rows.Select(r =>
     {
         var o = new Dictionary<string, object?> { ["task"] = run.Settings.Task };
@@ -77,6 +84,7 @@ internal static class GeneralizeCommand
         o["sequences"] = r.Score.Sequences;
         o["cost_bits"] = r.Score.CostBits;
         o["bit_errors"] = r.Score.BitErrors;
+        o["exact_fraction"] = r.Score.ExactFraction;
         if (r.Score.OptimalCostBits is { } opt)
         {
             o["optimal_cost_bits"] = opt;

@@ -130,7 +130,7 @@ internal static class SweepCollector
                     foreach (JsonElement point in root.EnumerateArray())
                     {
                         var axis = point.EnumerateObject()
-                            .Where(p => p.Value.ValueKind == JsonValueKind.Number && p.Name is not ("sequences" or "cost_bits" or "bit_errors" or "optimal_cost_bits" or "gap_bits" or "gap_standard_error_bits"))
+                            .Where(p => p.Value.ValueKind == JsonValueKind.Number && !ScoreKeys.Contains(p.Name))
                             .Select(p => p.Name.Replace('-', '_') + p.Value.GetRawText());
                         string prefix = string.Join("_", ["generalize", .. axis]);
                         foreach (string k in new[] { "cost_bits", "bit_errors", "gap_bits" })
@@ -149,6 +149,10 @@ internal static class SweepCollector
         }
         return row;
     }
+
+    /// <summary>The numbers of a generalize.json point that are scores; every other number is where the point sits on an axis.</summary>
+    private static readonly HashSet<string> ScoreKeys =
+        ["sequences", "cost_bits", "bit_errors", "exact_fraction", "optimal_cost_bits", "gap_bits", "gap_standard_error_bits"];
 
     private static JsonDocument ReadJson(string path)
     {
@@ -201,7 +205,7 @@ internal static class SweepCollector
                 var points = doc.RootElement.EnumerateArray().ToList();
                 // The axis: the one setting that differs between the points.
                 var keys = points.SelectMany(p => p.EnumerateObject()).Where(p => p.Value.ValueKind == JsonValueKind.Number
-                        && p.Name is not ("sequences" or "cost_bits" or "bit_errors" or "optimal_cost_bits" or "gap_bits" or "gap_standard_error_bits"))
+                        && !ScoreKeys.Contains(p.Name))
                     .GroupBy(p => p.Name).Where(g => g.Select(p => p.Value.GetRawText()).Distinct().Count() > 1).Select(g => g.Key).ToList();
                 if (points.Count < 2 || keys.Count != 1)
                 {

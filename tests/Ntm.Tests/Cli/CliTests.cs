@@ -43,6 +43,20 @@ public sealed class CliTests : IDisposable
         Assert.True(exit == 0, stderr);
         using var gen = JsonDocument.Parse(stdout);
         Assert.Equal([10, 20, 30, 50, 120], gen.RootElement.EnumerateArray().Select(e => e.GetProperty("length").GetInt32()));
+        foreach (JsonElement row in gen.RootElement.EnumerateArray())
+        {
+            // The sequences without a wrong bit: all of them exactly when the mean bit errors are 0.
+            double exact = row.GetProperty("exact_fraction").GetDouble();
+            Assert.InRange(exact, 0, 1);
+            Assert.Equal(row.GetProperty("bit_errors").GetDouble() == 0, exact == 1);
+        }
+
+        (exit, stdout, stderr) = CliProcess.Run("eval", run, "--length", "6", "--count", "30");
+        Assert.True(exit == 0, stderr);
+        Assert.Matches(@"\(\d+ of 30 without a wrong bit\)", stdout);
+        (exit, stdout, stderr) = CliProcess.Run("generalize", run, "--count", "5");
+        Assert.True(exit == 0, stderr);
+        Assert.Matches(@"\d of 5", stdout);
     }
 
     [Fact]
@@ -83,6 +97,7 @@ public sealed class CliTests : IDisposable
         Assert.True(exit == 0, stderr);
         Assert.Contains("gap (bits/seq)", stdout);
         Assert.Contains("±", stdout);
+        Assert.DoesNotContain("sequences exact", stdout);   // a prediction task is never exact
     }
 
     [Theory]
