@@ -22,9 +22,10 @@ internal static class EvalCommand
         var length = Cli.OptNull<int>("--length", "Evaluate sequences of exactly this length (copy-like tasks); default: the training distribution.").AtLeast(1);
         var count = Cli.Opt("--count", "Number of fresh sequences.", 100).AtLeast(1);
         var seed = Cli.Opt("--seed", "Seed of the evaluation sequences.", 12345UL);
+        var failures = Cli.Opt("--failures", "Also list the first K sequences with a wrong bit: their number in the stream, wrong bits, cost and inputs.", 0).AtLeast(0);
         var json = Cli.Opt("--json", "Print one JSON object instead of a sentence.", false);
-        var cmd = new Command("eval", "Evaluate a trained run on fresh sequences: mean cost (bits) and bit errors per sequence.") { dir, best, rows, hard, hardThreshold, length, count, seed, json };
-        (RunFolder Run, NeuralTuringMachine Model, int? Length, int Count, EvaluationResult Score, (double Bits, double Sequences)? Agreement) Score(ParseResult p)
+        var cmd = new Command("eval", "Evaluate a trained run on fresh sequences: mean cost (bits) and bit errors per sequence.") { dir, best, rows, hard, hardThreshold, length, count, seed, failures, json };
+        Scored Score(ParseResult p)
         {
             RunFolder run = RunFolder.Open(p.GetValue(dir)!);
             NeuralTuringMachine soft = Cli.LoadMachine(run, p.GetValue(best), p.GetValue(rows));
@@ -36,27 +37,74 @@ internal static class EvalCommand
             (double, double)? agreement = model.Attention.IsHard
                 ? Evaluation.Agreement(soft, model, task.Sample, n, Generalization.ChunkSize, new Rng(p.GetValue(seed)))
                 : null;
-            return (run, model, len, n, score, agreement);
+            IReadOnlyList<Failure> failed = p.GetValue(failures) is > 0 and int k && task is not IOptimalCostTask
+                ? FindFailures(score, task, n, p.GetValue(seed), k) : [];
+            return new Scored(run, model, len, n, score, agreement, failed);
         }
         jsonOf = p => ToJson(Score(p));
         cmd.SetAction(p => Cli.Run(() =>
         {
             var result = Score(p);
             (RunFolder run, int? len, int n, EvaluationResult score) = (result.Run, result.Length, result.Count, result.Score);
+            if (p.GetValue(failures) > 0 && score.OptimalCostBits is not null)
+                throw new InvalidConfigurationException($"--failures lists sequences with a wrong bit; {run.Settings.Task} is a prediction task, scored against the optimal predictor instead.");
             (double cost, double errors) = (score.CostBits, score.BitErrors);
             if (p.GetValue(json))
                 Cli.PrintJson(ToJson(result));
             else
+            {
                 Console.WriteLine($"{run.Settings.Task}{(len is null ? "" : $" at length {len}")}{(p.GetValue(rows) is { } r ? $" with {r} memory rows" : "")}: {Cli.F(cost)} bits and {Cli.F(errors)} bit errors per sequence over {n} sequences"
                     + (score.OptimalCostBits is null ? $" ({GeneralizeCommand.ExactCount(score)} without a wrong bit)" : "")
                     + (score.OptimalCostBits is { } floorCost ? $"; the optimal predictor: {Cli.F(floorCost)} bits on the same sequences (gap {Cli.F(cost - floorCost)})" : "")
                     + (result.Agreement is { } a ? $"; with {result.Model.Attention} attention, agreeing with the soft machine on {a.Bits:P2} of output bits and {a.Sequences:P1} of whole sequences" : ""));
+                foreach (Failure f in result.Failures)
+                {
+                    Console.WriteLine($"  sequence {f.Index}: {Cli.F(f.BitErrors, 0)} wrong bits, {Cli.F(f.CostBits, 1)} bits; inputs:");
+                    foreach (float[] row in f.Inputs) Console.WriteLine($"    {RowText(row)}");
+                }
+            }
             return 0;
         }));
         return cmd;
     }
 
-    private static Dictionary<string, object?> ToJson((RunFolder Run, NeuralTuringMachine Model, int? Length, int Count, EvaluationResult Score, (double Bits, double Sequences)? Agreement) r)
+    /// <summary>What <c>ntm eval</c> measured.</summary>
+    private sealed record Scored(RunFolder Run, NeuralTuringMachine Model, int? Length, int Count, EvaluationResult Score,
+        (double Bits, double Sequences)? Agreement, IReadOnlyList<Failure> Failures);
+
+    /// <summary>A sequence with a wrong bit: its place in the evaluation stream (from 0), its scores and its input rows.</summary>
+    private sealed record Failure(int Index, double BitErrors, double CostBits, IReadOnlyList<float[]> Inputs);
+
+    /// <summary>
+    /// The first <paramref name="limit"/> sequences of <paramref name="score"/> with a wrong bit, drawn again from the same
+    /// stream (<see cref="Evaluation.Run"/> draws <see cref="Generalization.ChunkSize"/> at a time from one <see cref="Rng"/>).
+    /// </summary>
+    private static List<Failure> FindFailures(EvaluationResult score, ISequenceTask task, int count, ulong seed, int limit)
+    {
+        var wanted = Enumerable.Range(0, count).Where(i => score.SequenceBitErrors[i] > 0).Take(limit).ToHashSet();
+        var found = new List<Failure>();
+        var rng = new Rng(seed);
+        for (int done = 0; done < count && found.Count < wanted.Count; done += Generalization.ChunkSize)
+        {
+            SequenceBatch batch = task.Sample(rng, Math.Min(Generalization.ChunkSize, count - done));
+            for (int b = 0; b < batch.BatchSize; b++)
+            {
+                if (!wanted.Contains(done + b)) continue;
+                // The input rows up to the last one that is not all zero (the steps after it only ask for output).
+                var rows = Enumerable.Range(0, batch.Steps).Select(t => batch.Input(t, b).ToArray()).ToList();
+                int last = rows.FindLastIndex(r => r.Any(v => v != 0));
+                found.Add(new Failure(done + b, score.SequenceBitErrors[done + b], score.SequenceCostBits[done + b], rows.Take(last + 1).ToList()));
+            }
+        }
+        return found;
+    }
+
+    /// <summary>A row of 0s and 1s as a bit string ("01101000 1"), any other values as numbers.</summary>
+    private static string RowText(float[] row) => row.All(v => v is 0 or 1)
+        ? string.Concat(row.Select(v => v == 1 ? '1' : '0'))
+        : string.Join(" ", row.Select(v => Cli.F(v, 2)));
+
+    private static Dictionary<string, object?> ToJson(Scored r)
     {
         EvaluationResult score = r.Score;
         var o = new Dictionary<string, object?>
@@ -76,6 +124,11 @@ internal static class EvalCommand
             o["gap_bits"] = score.GapBits;
             o["gap_standard_error_bits"] = score.GapStandardErrorBits is { } se && double.IsFinite(se) ? se : null;
         }
+        if (r.Failures.Count > 0)
+            o["failures"] = r.Failures.Select(f => new Dictionary<string, object?>
+            {
+                ["index"] = f.Index, ["bit_errors"] = f.BitErrors, ["cost_bits"] = f.CostBits, ["inputs"] = f.Inputs,
+            }).ToList();
         return o;
     }
 }

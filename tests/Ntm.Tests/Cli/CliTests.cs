@@ -54,6 +54,25 @@ public sealed class CliTests : IDisposable
         (exit, stdout, stderr) = CliProcess.Run("eval", run, "--length", "6", "--count", "30");
         Assert.True(exit == 0, stderr);
         Assert.Matches(@"\(\d+ of 30 without a wrong bit\)", stdout);
+
+        // --failures lists the first sequences with a wrong bit, in stream order, with their inputs up to the delimiter.
+        (exit, stdout, stderr) = CliProcess.Run("eval", run, "--length", "6", "--count", "30", "--failures", "2", "--json");
+        Assert.True(exit == 0, stderr);
+        using (var failed = JsonDocument.Parse(stdout))
+        {
+            int inexact = (int)Math.Round((1 - failed.RootElement.GetProperty("exact_fraction").GetDouble()) * 30);
+            Assert.True(inexact > 0, "a 200-sequence copy run should still get some length-6 sequence wrong");
+            var list = failed.RootElement.GetProperty("failures").EnumerateArray().ToList();
+            Assert.Equal(Math.Min(2, inexact), list.Count);
+            Assert.True(list.Select(f => f.GetProperty("index").GetInt32()).SequenceEqual(list.Select(f => f.GetProperty("index").GetInt32()).Order()));
+            foreach (JsonElement f in list)
+            {
+                Assert.True(f.GetProperty("bit_errors").GetDouble() > 0);
+                var inputs = f.GetProperty("inputs").EnumerateArray().ToList();
+                Assert.Equal(7, inputs.Count);   // six vectors and the delimiter
+                Assert.Equal(1, inputs[^1].EnumerateArray().Last().GetDouble());
+            }
+        }
         (exit, stdout, stderr) = CliProcess.Run("generalize", run, "--count", "5");
         Assert.True(exit == 0, stderr);
         Assert.Matches(@"\d of 5", stdout);
