@@ -73,13 +73,18 @@ def main():
 
     for block, models in blocks.items():
         print(f"\n### {block}\n")
-        print("| model | seed | trained (sequences) | seconds | first solved at (sequences) | seconds then | solved at the end | last eval cost (bits/seq) | last eval bit errors/seq |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        # With an eval step after training (copy: 10,000 sequences of length 20), how many sequences it got exactly right.
+        exact = any(t.get("eval_exact_fraction") is not None for trials in models.values() for t in trials)
+        print("| model | seed | trained (sequences) | seconds | first solved at (sequences) | seconds then | solved at the end | last eval cost (bits/seq) | last eval bit errors/seq |"
+              + (" eval step: sequences exact / bit errors per sequence |" if exact else ""))
+        print("|---|---|---|---|---|---|---|---|---|" + ("---|" if exact else ""))
         for model, trials in models.items():
             for t in sorted(trials, key=lambda t: t["seed"]):
+                fraction = t.get("eval_exact_fraction")
+                extra = (f" {'-' if fraction is None else f'{100 * fraction:.2f}%'} / {num(t.get('eval_bit_errors'), 3)} |" if exact else "")
                 print(f"| {model} | {t['seed']} | {num(t['sequences'])} | {num(t['seconds'], 1)} | {num(t.get('first_solved_sequences'))} "
                       f"| {num(t.get('first_solved_seconds'), 1)} | {'yes' if t['solved'] else 'no'} | {num(t.get('final_eval_cost_bits'), 2)} "
-                      f"| {num(t.get('final_eval_bit_errors'), 3)} |")
+                      f"| {num(t.get('final_eval_bit_errors'), 3)} |" + extra)
         # sweep.json has every trial's row with the union of the columns: keep those this block has values for.
         columns = sorted({k[len("generalize_"):-len("_bit_errors")] for trials in models.values() for t in trials
                           for k, v in t.items() if k.startswith("generalize_") and k.endswith("_bit_errors") and v is not None
