@@ -22,13 +22,15 @@ internal static class ExplainCommand
         var heldOut = Cli.Opt("--held-out", "Training sequences on which the candidate programs are compared to choose one.", 100).AtLeast(1);
         var reach = Cli.Opt("--reach", "Largest axis value (length, or items) at which the program alone is run on the task, from the axis minimum doubling.", 1000).AtLeast(1);
         var seed = Cli.Opt("--seed", "Seed of the sequences and of the clustering.", 12345UL);
-        var cmd = new Command("explain", "Extract the program a trained copy, repeat-copy or associative-recall machine runs: a finite-state machine over a tape (docs/programs.md). Prints it as pseudo-code, draws its state diagram, and reports how often it agrees with the machine and how far it stays correct.")
+        var cmd = new Command("explain", "Extract the program a trained copy, repeat-copy or associative-recall machine runs: a finite-state machine over a tape (docs/programs.md). Prints it as pseudo-code, draws its state diagram, and reports how often it agrees with the machine and how far it stays correct. For a priority-sort machine: what each head does, by the rank of the vector due (docs/results.md, Priority sort).")
             { dir, best, outDir, json, count, beyond, traces, heldOut, reach, seed };
         cmd.SetAction(p => Cli.Run(() =>
         {
             RunFolder run = RunFolder.Open(p.GetValue(dir)!);
             NeuralTuringMachine machine = run.LoadModel(p.GetValue(best));
             ISequenceTask task = run.Task;
+            if (task is PrioritySortTask sort)
+                return ExplainSort(run, machine, sort, p.GetValue(traces), p.GetValue(seed), p.GetValue(outDir), p.GetValue(json));
             if (!ProgramExtractor.Supports(task))
                 throw new InvalidConfigurationException($"ntm explain has no program extractor for the {task.Name} task; it extracts programs of copy, repeat-copy and associative-recall machines.");
             ulong s = p.GetValue(seed);
@@ -108,6 +110,48 @@ internal static class ExplainCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>
+    /// A priority-sort machine: how its storing head places the vectors and where every head looks in the output phase
+    /// (<see cref="SortHeadAnalysis"/>), printed and written to FOLDER/heads.json.
+    /// </summary>
+    private static int ExplainSort(RunFolder run, NeuralTuringMachine machine, PrioritySortTask task, int traces, ulong seed, string? outDir, bool json)
+    {
+        SortHeadAnalysis a = SortHeadAnalysis.Measure(machine, task, traces, new Rng(seed));
+        var report = new Dictionary<string, object?>
+        {
+            ["task"] = task.Name, ["run"] = run.Directory, ["sequences"] = a.Sequences, ["output_steps"] = a.OutputSteps,
+            ["storing_write_head"] = a.StoringHead, ["consecutive_fraction"] = a.ConsecutiveFraction, ["priority_row_correlation"] = a.PriorityRowCorrelation,
+            ["lags"] = Enumerable.Range(SortHeadAnalysis.MinLag, SortHeadAnalysis.MaxLag - SortHeadAnalysis.MinLag + 1).ToArray(),
+            ["heads"] = a.Heads.Select(h => new Dictionary<string, object?>
+            {
+                ["kind"] = h.Kind, ["index"] = h.Index, ["sharp_steps"] = h.SharpSteps, ["by_lag"] = h.ByLag,
+                ["mode_lag"] = h.Mode?.Lag, ["mode_steps"] = h.Mode?.Steps,
+            }).ToArray(),
+        };
+        string folder = outDir ?? Path.Combine(run.Directory, "explain");
+        Directory.CreateDirectory(folder);
+        string file = Path.Combine(folder, "heads.json");
+        Io.AtomicFile.WriteAllText(file, System.Text.Json.JsonSerializer.Serialize(report, Io.Json.Indented));
+        if (json)
+        {
+            Cli.PrintJson(report);
+            return 0;
+        }
+        Console.WriteLine($"{task.Name}: what the heads do, over {a.Sequences} traced sequences ({a.OutputSteps} output steps)");
+        Console.WriteLine($"input phase: write head {a.StoringHead} stores the vectors; {a.ConsecutiveFraction:P1} of its moves go to a neighbouring row; "
+            + $"rank correlation of its row with the vector's priority {a.PriorityRowCorrelation:F2} (about 0: arrival order; near +1 or -1: rows chosen by priority)");
+        Console.WriteLine($"output phase, k = the rank of the vector due (0: highest priority); steps on which a head holds at least half its weight on one row, and of those how many on the row of the vector of rank k+3 .. k-3:");
+        foreach (SortHeadRow h in a.Heads)
+        {
+            string mode = h.Mode is { } m
+                ? $"mostly {(m.Lag == 0 ? "the vector due" : m.Lag > 0 ? $"the vector output {m.Lag} step{(m.Lag == 1 ? "" : "s")} before" : $"the vector due {-m.Lag} step{(m.Lag == -1 ? "" : "s")} later")} ({(double)m.Steps / a.OutputSteps:P0} of output steps)"
+                : "never on a stored vector";
+            Console.WriteLine($"  {h.Kind} head {h.Index}: {h.SharpSteps,6} sharp; by rank k+3 .. k-3: {string.Join(" ", h.ByLag.Select(c => $"{c,5}"))}   {mode}");
+        }
+        Console.WriteLine($"wrote {file}");
+        return 0;
     }
 
     private static Dictionary<string, object?> Row(AgreementRow r) => new()
