@@ -169,10 +169,19 @@ internal static class TrainCommand
     /// <summary>
     /// The final line's verdict, with the rule: "solved after 12,000 sequences in 7.1 s (under 0.1 bit errors per
     /// sequence at length 20 on 2 x 500 fresh sequences), eval ..."; for a run told to go on, when it was first
-    /// solved and whether it still is at the end.
+    /// solved and whether it still is at the end; for a prediction task (dynamic n-grams), its last gap to the
+    /// optimal predictor instead.
     /// </summary>
     internal static string Verdict(RunSummary summary)
     {
+        if (summary.Rule.IsPredictionTask)
+        {
+            // A prediction task is never solved: say what it is measured by instead of quoting a rule it cannot meet.
+            string measured = $"trained {summary.Sequences:N0} sequences in {Cli.F(summary.Seconds, 1)} s ({summary.StopReason}; a prediction task, measured by its gap to the optimal predictor)";
+            return summary.Last is { EvalOptimalCostBits: { } optimum } l
+                ? $"{measured}, eval {Cli.F(l.EvalCostBits, 2)} bits per sequence, the optimal predictor {Cli.F(optimum, 2)} on the same sequences: gap {Cli.F(l.EvalCostBits - optimum, 2)}"
+                : measured;
+        }
         string rule = summary.Rule.Description;
         string why = summary.FirstSolved is not null && summary.EndCheck is null && summary.Solved
             ? rule

@@ -37,6 +37,7 @@ public sealed class SolvedRule
         if (sequences < 1) throw new InvalidConfigurationException($"The solved check needs at least 1 sequence per set, got {sequences}.");
         if (batchSize < 1) throw new InvalidConfigurationException($"The solved check needs batches of at least 1 sequence, got {batchSize}.");
         Point = task is SequenceTask t ? t.HardestTrainingPoint : new AxisPoint(new Dictionary<string, int>(), task.Sample);
+        IsPredictionTask = task is IOptimalCostTask;
         Threshold = threshold;
         Sequences = sequences;
         BatchSize = batchSize;
@@ -49,6 +50,13 @@ public sealed class SolvedRule
         ArgumentNullException.ThrowIfNull(settings);
         return new SolvedRule(task, settings.ConvergedBitErrors, settings.SolvedSequences, settings.EvalBatchSize);
     }
+
+    /// <summary>
+    /// Whether the task is a prediction task with a known floor (<see cref="IOptimalCostTask"/>, dynamic n-grams): its
+    /// targets are random draws, so no machine gets every bit right and its measure is the gap to the optimal
+    /// predictor, not this rule.
+    /// </summary>
+    public bool IsPredictionTask { get; }
 
     /// <summary>Where the sets are drawn: the task's hardest training setting (no axis values: its training distribution).</summary>
     public AxisPoint Point { get; }

@@ -86,6 +86,10 @@ public sealed class CliTests : IDisposable
             "--controller-size", "12", "--memory-rows", "10", "--memory-width", "6", "--batch-size", "4", "--out", run, "--seed", "2");
         Assert.True(exit == 0, stderr);
         Assert.Contains("optimal predictor", stdout);
+        // The last line speaks of the gap, not of a solved rule no prediction can meet.
+        Assert.Contains("dynamic-ngrams: trained 40 sequences in ", stdout);
+        Assert.Contains("a prediction task, measured by its gap to the optimal predictor), eval ", stdout);
+        Assert.DoesNotContain("solved", stdout.Split('\n').Last(l => l.Length > 0));
         foreach (string line in File.ReadAllLines(Path.Combine(run, "metrics.jsonl")))
         {
             using var d = JsonDocument.Parse(line);
