@@ -84,7 +84,7 @@ internal static class GeneralizeCommand
         o["sequences"] = r.Score.Sequences;
         o["cost_bits"] = r.Score.CostBits;
         o["bit_errors"] = r.Score.BitErrors;
-        o["exact_fraction"] = r.Score.ExactFraction;
+        if (r.Score.OptimalCostBits is null) o["exact_fraction"] = r.Score.ExactFraction;   // a prediction is never exact
         if (r.Score.OptimalCostBits is { } opt)
         {
             o["optimal_cost_bits"] = opt;

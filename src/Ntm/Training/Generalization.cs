@@ -41,7 +41,9 @@ public static class Generalization
         => Points(task).Select(p =>
         {
             var row = new GeneralizationRow(p.Axis, Evaluation.Run(model, p.Make, count, ChunkSize, new Rng(seed), task as IOptimalCostTask));
-            progress?.Invoke($"{task.Name} at {string.Join(", ", p.Axis.Select(a => $"{a.Key} {a.Value}"))}: {row.Score.CostBits:F2} bits, {row.Score.BitErrors:F3} bit errors per sequence");
+            string at = p.Axis.Count == 0 ? "on its training distribution" : "at " + string.Join(", ", p.Axis.Select(a => $"{a.Key} {a.Value}"));
+            progress?.Invoke($"{task.Name} {at}: {row.Score.CostBits:F2} bits, {row.Score.BitErrors:F3} bit errors per sequence"
+                + (row.Score.GapBits is { } gap ? $", {gap:F2} above the optimal predictor" : ""));
             return row;
         }).ToList();
 }
