@@ -3,6 +3,7 @@ using Ntm.Numerics;
 using Ntm.Programs;
 using Ntm.Tasks;
 using Ntm.Tests.Cli;
+using Ntm.Tests.Io;
 using Xunit;
 
 namespace Ntm.Tests.Programs;
@@ -10,12 +11,9 @@ namespace Ntm.Tests.Programs;
 /// <summary>The priority-sort head analysis on traces whose heads do known things, and through <c>ntm explain</c>.</summary>
 public sealed class SortHeadsTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "ntm-sortheads-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _dir = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _dir.Dispose();
 
     private const int Rows = 8;
 
@@ -117,16 +115,16 @@ public sealed class SortHeadsTests : IDisposable
     [Fact]
     public void Explain_on_a_priority_sort_run_prints_the_heads_and_writes_heads_json()
     {
-        string run = Path.Combine(_dir, "run");
+        string run = _dir.File("run");
         var (exit, stdout, stderr) = CliProcess.Run("train", "priority-sort", "--set", "inputs=5", "--set", "outputs=4", "--set", "bits=3",
             "--sequences", "40", "--report-every", "20", "--controller-size", "12", "--memory-rows", "10", "--memory-width", "6",
             "--out", run, "--seed", "3");
         Assert.True(exit == 0, stderr);
-        (exit, stdout, stderr) = CliProcess.Run("explain", run, "--traces", "5", "--out", _dir);
+        (exit, stdout, stderr) = CliProcess.Run("explain", run, "--traces", "5", "--out", _dir.Path);
         Assert.True(exit == 0, stderr);
         Assert.StartsWith("priority-sort: what the heads do, over 5 traced sequences (20 output steps)", stdout);
         Assert.Contains("read head 0:", stdout);
-        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "heads.json")));
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(_dir.File("heads.json")));
         Assert.Equal(20, doc.RootElement.GetProperty("output_steps").GetInt32());
         Assert.Equal(7, doc.RootElement.GetProperty("heads")[0].GetProperty("by_lag").GetArrayLength());
     }
