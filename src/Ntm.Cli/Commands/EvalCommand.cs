@@ -33,12 +33,15 @@ internal static class EvalCommand
             int? len = p.GetValue(length);
             ISequenceTask task = len is { } l ? run.TaskWithLength(l) : run.Task;
             int n = p.GetValue(count);
-            EvaluationResult score = Evaluation.Run(model, task.Sample, n, Generalization.ChunkSize, new Rng(p.GetValue(seed)), task as IOptimalCostTask);
+            int listed = p.GetValue(failures);
+            if (listed > 0 && task is IOptimalCostTask)
+                throw new InvalidConfigurationException($"--failures lists sequences with a wrong bit; {task.Name} is a prediction task, scored against the optimal predictor instead.");
+            var failed = new List<Failure>();
+            EvaluationResult score = Evaluation.Run(model, task.Sample, n, Generalization.ChunkSize, new Rng(p.GetValue(seed)), task as IOptimalCostTask,
+                listed > 0 ? (first, batch, scores) => KeepFailures(first, batch, scores, failed, listed) : null);
             (double, double)? agreement = model.Attention.IsHard
                 ? Evaluation.Agreement(soft, model, task.Sample, n, Generalization.ChunkSize, new Rng(p.GetValue(seed)))
                 : null;
-            IReadOnlyList<Failure> failed = p.GetValue(failures) is > 0 and int k && task is not IOptimalCostTask
-                ? FindFailures(score, task, n, p.GetValue(seed), k) : [];
             return new Scored(run, model, len, n, score, agreement, failed);
         }
         jsonOf = p => ToJson(Score(p));
@@ -46,15 +49,13 @@ internal static class EvalCommand
         {
             var result = Score(p);
             (RunFolder run, int? len, int n, EvaluationResult score) = (result.Run, result.Length, result.Count, result.Score);
-            if (p.GetValue(failures) > 0 && score.OptimalCostBits is not null)
-                throw new InvalidConfigurationException($"--failures lists sequences with a wrong bit; {run.Settings.Task} is a prediction task, scored against the optimal predictor instead.");
             (double cost, double errors) = (score.CostBits, score.BitErrors);
             if (p.GetValue(json))
                 Cli.PrintJson(ToJson(result));
             else
             {
                 Console.WriteLine($"{run.Settings.Task}{(len is null ? "" : $" at length {len}")}{(p.GetValue(rows) is { } r ? $" with {r} memory rows" : "")}: {Cli.F(cost)} bits and {Cli.F(errors)} bit errors per sequence over {n} sequences"
-                    + (score.OptimalCostBits is null ? $" ({GeneralizeCommand.ExactCount(score)} without a wrong bit)" : "")
+                    + (score.OptimalCostBits is null ? $" ({score.ExactSequences} of {n} without a wrong bit)" : "")
                     + (score.OptimalCostBits is { } floorCost ? $"; the optimal predictor: {Cli.F(floorCost)} bits on the same sequences (gap {Cli.F(cost - floorCost)})" : "")
                     + (result.Agreement is { } a ? $"; with {result.Model.Attention} attention, agreeing with the soft machine on {a.Bits:P2} of output bits and {a.Sequences:P1} of whole sequences" : ""));
                 foreach (Failure f in result.Failures)
@@ -76,27 +77,19 @@ internal static class EvalCommand
     private sealed record Failure(int Index, double BitErrors, double CostBits, IReadOnlyList<float[]> Inputs);
 
     /// <summary>
-    /// The first <paramref name="limit"/> sequences of <paramref name="score"/> with a wrong bit, drawn again from the same
-    /// stream (<see cref="Evaluation.Run"/> draws <see cref="Generalization.ChunkSize"/> at a time from one <see cref="Rng"/>).
+    /// Adds the sequences of a scored batch that have a wrong bit to <paramref name="found"/>, until it holds
+    /// <paramref name="limit"/>; <paramref name="first"/> is the batch's first sequence's number in the stream.
     /// </summary>
-    private static List<Failure> FindFailures(EvaluationResult score, ISequenceTask task, int count, ulong seed, int limit)
+    private static void KeepFailures(int first, SequenceBatch batch, BatchScores scores, List<Failure> found, int limit)
     {
-        var wanted = Enumerable.Range(0, count).Where(i => score.SequenceBitErrors[i] > 0).Take(limit).ToHashSet();
-        var found = new List<Failure>();
-        var rng = new Rng(seed);
-        for (int done = 0; done < count && found.Count < wanted.Count; done += Generalization.ChunkSize)
+        for (int b = 0; b < batch.BatchSize && found.Count < limit; b++)
         {
-            SequenceBatch batch = task.Sample(rng, Math.Min(Generalization.ChunkSize, count - done));
-            for (int b = 0; b < batch.BatchSize; b++)
-            {
-                if (!wanted.Contains(done + b)) continue;
-                // The input rows up to the last one that is not all zero (the steps after it only ask for output).
-                var rows = Enumerable.Range(0, batch.Steps).Select(t => batch.Input(t, b).ToArray()).ToList();
-                int last = rows.FindLastIndex(r => r.Any(v => v != 0));
-                found.Add(new Failure(done + b, score.SequenceBitErrors[done + b], score.SequenceCostBits[done + b], rows.Take(last + 1).ToList()));
-            }
+            if (scores.BitErrors[b] == 0) continue;
+            // The input rows up to the last one that is not all zero (the steps after it only ask for output).
+            var rows = Enumerable.Range(0, batch.Steps).Select(t => batch.Input(t, b).ToArray()).ToList();
+            int last = rows.FindLastIndex(r => r.Any(v => v != 0));
+            found.Add(new Failure(first + b, scores.BitErrors[b], scores.CostBits[b], rows.Take(last + 1).ToList()));
         }
-        return found;
     }
 
     /// <summary>A row of 0s and 1s as a bit string ("01101000 1"), any other values as numbers.</summary>

@@ -48,8 +48,9 @@ internal static class GeneralizeCommand
             bool optimal = rows.Any(r => r.Score.OptimalCostBits is not null);
             // A prediction task (a known floor) is never exact; elsewhere, how many sequences had no wrong bit
             // shows whether the errors are spread thin or sit in a few sequences.
-            if (!optimal) table.AddColumn(new TableColumn("sequences exact").RightAligned());
-            if (optimal)
+            if (!optimal)
+                table.AddColumn(new TableColumn("sequences exact").RightAligned());
+            else
             {
                 table.AddColumn(new TableColumn("optimal (bits/seq)").RightAligned());
                 table.AddColumn(new TableColumn("gap (bits/seq)").RightAligned());
@@ -59,8 +60,9 @@ internal static class GeneralizeCommand
                 var cells = axes.Select(a => r.Axis[a].ToString()).ToList();
                 cells.Add(Cli.F(r.Score.CostBits, 2));
                 cells.Add(Cli.F(r.Score.BitErrors, 3));
-                if (!optimal) cells.Add(ExactCount(r.Score));
-                if (optimal)
+                if (!optimal)
+                    cells.Add($"{r.Score.ExactSequences} of {r.Score.Sequences}");
+                else
                 {
                     cells.Add(Cli.F(r.Score.OptimalCostBits ?? double.NaN, 2));
                     cells.Add(r.Score.GapStandardErrorBits is { } se && double.IsFinite(se)
@@ -73,9 +75,6 @@ internal static class GeneralizeCommand
         }));
         return cmd;
     }
-
-    /// <summary>"97 of 100": the sequences of a score with no wrong bit.</summary>
-    internal static string ExactCount(EvaluationResult score) => $"{(int)Math.Round(score.ExactFraction * score.Sequences)} of {score.Sequences}";
 
     private static List<Dictionary<string, object?>> ToJson(RunFolder run, IReadOnlyList<GeneralizationRow> rows) => rows.Select(r =>
     {

@@ -27,6 +27,7 @@ public sealed class EvaluationResult
             if (e == 0) exact++;
             wrong += e;
         }
+        ExactSequences = exact;
         ExactFraction = (double)exact / bitErrors.Length;
         WrongBits = wrong;
     }
@@ -54,6 +55,9 @@ public sealed class EvaluationResult
     /// sequence), so a gap reads as "2.0 ± 0.1 bits"; NaN for a single sequence.
     /// </summary>
     public double? GapStandardErrorBits { get; }
+
+    /// <summary>The sequences with no wrong bit.</summary>
+    public int ExactSequences { get; }
 
     /// <summary>The fraction of sequences with no wrong bit.</summary>
     public double ExactFraction { get; }
@@ -92,10 +96,11 @@ public static class Evaluation
     /// <param name="batchSize">Sequences run at once, at least 1 (bounds the memory a long sequence needs).</param>
     /// <param name="rng">The random stream the batches are drawn from.</param>
     /// <param name="floor">A task with a known floor whose optimal cost to report beside the machine's, or null.</param>
+    /// <param name="observe">Hears every batch once it is scored, with the index of its first sequence in the stream (e.g. to keep the inputs of the sequences it got wrong), or null.</param>
     /// <exception cref="InvalidConfigurationException"><paramref name="count"/> or <paramref name="batchSize"/> is below 1.</exception>
     /// <exception cref="MalformedDataException"><paramref name="make"/> made a batch of another size, or one that does not fit the machine.</exception>
     public static EvaluationResult Run(NeuralTuringMachine model, Func<Rng, int, SequenceBatch> make, int count, int batchSize, Rng rng,
-        IOptimalCostTask? floor = null)
+        IOptimalCostTask? floor = null, Action<int, SequenceBatch, BatchScores>? observe = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(make);
@@ -113,6 +118,7 @@ public static class Evaluation
             if (batch.BatchSize != n)
                 throw new MalformedDataException($"Asked for a batch of {n} sequences to evaluate, got {batch.BatchSize}.");
             BatchScores s = model.Evaluate(batch);
+            observe?.Invoke(done, batch, s);
             s.CostBits.CopyTo(cost, done);
             s.BitErrors.CopyTo(errors, done);
             for (int b = 0; b < n; b++) scoredBits += (long)batch.ScoredSteps(b) * batch.OutputSize;

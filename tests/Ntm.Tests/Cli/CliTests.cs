@@ -65,6 +65,12 @@ public sealed class CliTests : IDisposable
             var list = failed.RootElement.GetProperty("failures").EnumerateArray().ToList();
             Assert.Equal(Math.Min(2, inexact), list.Count);
             Assert.True(list.Select(f => f.GetProperty("index").GetInt32()).SequenceEqual(list.Select(f => f.GetProperty("index").GetInt32()).Order()));
+            // The first listed sequence is the first wrong one in the stream: the sequences before it are all right.
+            int firstWrong = list[0].GetProperty("index").GetInt32();
+            (exit, stdout, stderr) = CliProcess.Run("eval", run, "--length", "6", "--count", $"{firstWrong + 1}", "--json");
+            Assert.True(exit == 0, stderr);
+            using (var prefix = JsonDocument.Parse(stdout))
+                Assert.Equal(firstWrong, (int)Math.Round(prefix.RootElement.GetProperty("exact_fraction").GetDouble() * (firstWrong + 1)));
             foreach (JsonElement f in list)
             {
                 Assert.True(f.GetProperty("bit_errors").GetDouble() > 0);

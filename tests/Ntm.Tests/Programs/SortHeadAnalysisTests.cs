@@ -9,7 +9,7 @@ using Xunit;
 namespace Ntm.Tests.Programs;
 
 /// <summary>The priority-sort head analysis on traces whose heads do known things, and through <c>ntm explain</c>.</summary>
-public sealed class SortHeadsTests : IDisposable
+public sealed class SortHeadAnalysisTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
