@@ -39,24 +39,28 @@ public sealed class AllocationTests
         var cost = new double[batch];
         var errors = new double[batch];
         NeuralTuringMachine.Load(data, ws, 0, batch);
-        for (int i = 0; i < 2; i++)   // warm-up: sizes the workspace and runs every code path once
+        // Warm-up: sizes the workspace, runs every code path, and lets the runtime settle (see Settle).
+        Settle(() =>
         {
             engine.Forward(model.Parameters, ws, data.Steps, batch);
             engine.Loss(ws, data.Steps, batch, cost, errors);
             engine.Backward(model.Parameters, grad, ws, data.Steps, batch, 1f);
+        });
+
+        for (int pass = 0; pass < MeasuredPasses; pass++)
+        {
+            long start = GC.GetAllocatedBytesForCurrentThread();
+            engine.Forward(model.Parameters, ws, data.Steps, batch);
+            long afterForward = GC.GetAllocatedBytesForCurrentThread();
+            engine.Loss(ws, data.Steps, batch, cost, errors);
+            long afterLoss = GC.GetAllocatedBytesForCurrentThread();
+            engine.Backward(model.Parameters, grad, ws, data.Steps, batch, 1f);
+            long afterBackward = GC.GetAllocatedBytesForCurrentThread();
+
+            Assert.True(afterForward - start == 0, $"{name}: Forward allocated {afterForward - start} bytes");
+            Assert.True(afterLoss - afterForward == 0, $"{name}: Loss allocated {afterLoss - afterForward} bytes");
+            Assert.True(afterBackward - afterLoss == 0, $"{name}: Backward allocated {afterBackward - afterLoss} bytes");
         }
-
-        long start = GC.GetAllocatedBytesForCurrentThread();
-        engine.Forward(model.Parameters, ws, data.Steps, batch);
-        long afterForward = GC.GetAllocatedBytesForCurrentThread();
-        engine.Loss(ws, data.Steps, batch, cost, errors);
-        long afterLoss = GC.GetAllocatedBytesForCurrentThread();
-        engine.Backward(model.Parameters, grad, ws, data.Steps, batch, 1f);
-        long afterBackward = GC.GetAllocatedBytesForCurrentThread();
-
-        Assert.True(afterForward - start == 0, $"{name}: Forward allocated {afterForward - start} bytes");
-        Assert.True(afterLoss - afterForward == 0, $"{name}: Loss allocated {afterLoss - afterForward} bytes");
-        Assert.True(afterBackward - afterLoss == 0, $"{name}: Backward allocated {afterBackward - afterLoss} bytes");
         Assert.All(grad, g => Assert.True(float.IsFinite(g)));
     }
 
@@ -70,18 +74,42 @@ public sealed class AllocationTests
         var cost = new double[2];
         var errors = new double[2];
         SequenceBatch longBatch = task.Make(new Rng(1), 2, 12), shortBatch = task.Make(new Rng(2), 2, 3);
-        foreach (SequenceBatch b in new[] { longBatch, shortBatch })
+        void Pass(SequenceBatch b)
         {
             NeuralTuringMachine.Load(b, ws, 0, 2);
             model.Engine.Forward(model.Parameters, ws, b.Steps, 2);
+            model.Engine.Loss(ws, b.Steps, 2, cost, errors);
             model.Engine.Backward(model.Parameters, grad, ws, b.Steps, 2, 1f);
         }
+        // The long batch sizes the workspace; the short one then settles on it (see Settle).
+        Pass(longBatch);
+        Settle(() => Pass(shortBatch));
 
-        long start = GC.GetAllocatedBytesForCurrentThread();
-        NeuralTuringMachine.Load(shortBatch, ws, 0, 2);
-        model.Engine.Forward(model.Parameters, ws, shortBatch.Steps, 2);
-        model.Engine.Loss(ws, shortBatch.Steps, 2, cost, errors);
-        model.Engine.Backward(model.Parameters, grad, ws, shortBatch.Steps, 2, 1f);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - start);
+        for (int pass = 0; pass < MeasuredPasses; pass++)
+        {
+            long start = GC.GetAllocatedBytesForCurrentThread();
+            Pass(shortBatch);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - start);
+        }
+    }
+
+    /// <summary>Passes measured after the warm-up; every one must allocate nothing.</summary>
+    private const int MeasuredPasses = 3;
+
+    /// <summary>
+    /// Runs <paramref name="pass"/> until one run of it allocates nothing on this thread, at most 20 times. After two
+    /// warm-up passes, a measured pass once allocated 816 bytes in Backward on a loaded 2-core machine and never on an
+    /// idle one: one-off work of the runtime whose timing depends on the load (most likely the tiered compiler
+    /// recompiling a hot method or replacing a running loop on the calling thread), not the engine's. An engine that
+    /// allocates on every pass never settles, and the measured passes after this fail.
+    /// </summary>
+    private static void Settle(Action pass)
+    {
+        for (int i = 0; i < 20; i++)
+        {
+            long start = GC.GetAllocatedBytesForCurrentThread();
+            pass();
+            if (GC.GetAllocatedBytesForCurrentThread() == start) return;
+        }
     }
 }
